@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** HTTP controllers of the payments part, mounted by the gateway; they reach the part via its client. */
+@Module({})
+export class PaymentsHttpModule {}

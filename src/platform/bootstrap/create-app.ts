@@ -1,0 +1,99 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RequestMethod } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '../config/config.js';
+import { loadConfig, rolesOf } from '../config/load-config.js';
+import { ProblemFilter } from '../http/problem.filter.js';
+import { requestIdOf } from '../http/request-id.js';
+import { createValidationPipe } from '../http/validation.js';
+import { InProcessBus } from '../transport/in-process.bus.js';
+import { InProcessServer } from '../transport/in-process.server.js';
+import { PrefixedNatsServer } from '../transport/nats.server.js';
+import type { PartDefinition } from './part-definition.js';
+import { RootModule } from './root.module.js';
+import { setupSwagger } from './swagger.js';
+
+export interface RunningApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  /** Where this process serves HTTP (the gateway, or health only). */
+  url: string;
+}
+
+/** Paths served at the root, outside /api/v1. */
+const ROOT_PATHS = [
+  'health/live',
+  'health/ready',
+  'metrics',
+  '.well-known/jwks.json',
+  '.well-known/openid-configuration',
+];
+
+/**
+ * Builds and starts one process of the platform: the parts named by APP_ROLES, their message
+ * handlers on the in-process bus or NATS, and HTTP (the API when the gateway runs, health
+ * only otherwise).
+ */
+export async function startApp(
+  parts: PartDefinition[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningApp> {
+  const config = new AppConfig(loadConfig(env), []);
+  const roles = rolesOf(config.env);
+  Object.assign(config, { roles });
+  const bus = new InProcessBus();
+  const gateway = config.runs('gateway');
+
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.get('BODY_LIMIT_BYTES'),
+    genReqId: requestIdOf,
+    requestIdHeader: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    trustProxy: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    RootModule.forRoles(config, bus, parts),
+    adapter,
+    { bufferLogs: true, rawBody: true, abortOnError: false },
+  );
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (req, reply) => {
+    (req.raw as typeof req.raw & { id?: string }).id = String(req.id);
+    reply.header('x-request-id', req.id);
+  });
+
+  app.setGlobalPrefix('api/v1', {
+    exclude: ROOT_PATHS.map((path) => ({ path, method: RequestMethod.ALL })),
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+
+  const serves = roles.filter((r) => r !== 'gateway');
+  if (serves.length) {
+    const strategy = config.split
+      ? new PrefixedNatsServer(
+          {
+            servers: [config.get('NATS_URL')!],
+            name: `platform-${serves.join('-')}-${process.pid}`,
+          },
+          config.get('NATS_SUBJECT_PREFIX'),
+        )
+      : new InProcessServer(bus);
+    app.connectMicroservice({ strategy }, { inheritAppConfig: true });
+  }
+  if (gateway) setupSwagger(app, config);
+
+  app.enableShutdownHooks();
+  await app.startAllMicroservices();
+  const port = gateway ? config.get('PORT') : config.get('HEALTH_PORT');
+  await app.listen({ port, host: config.get('HOST') });
+  const address = fastify.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return { app, config, url: `http://127.0.0.1:${actualPort}` };
+}

@@ -1,0 +1,120 @@
+/**
+ * Declarative environment variables: each one knows its default, how to parse it and how to
+ * document it, so validation, typing and `.env.example` all come from one place.
+ */
+export interface EnvVar<T> {
+  readonly doc: string;
+  /** Text written to `.env.example`; `undefined` means "unset by default". */
+  readonly example: string | undefined;
+  readonly secret?: boolean;
+  parse(raw: string | undefined): T;
+}
+
+export class EnvError extends Error {}
+
+type Opts<T> = { doc: string; default?: T; secret?: boolean };
+
+function make<T>(opts: Opts<T>, convert: (raw: string) => T, show: (v: T) => string): EnvVar<T> {
+  return {
+    doc: opts.doc,
+    secret: opts.secret,
+    example: opts.default === undefined ? undefined : show(opts.default),
+    parse(raw) {
+      if (raw === undefined || raw === '') {
+        if (opts.default === undefined) return undefined as T;
+        return opts.default;
+      }
+      return convert(raw.trim());
+    },
+  };
+}
+
+export function str(opts: Opts<string> & { choices?: readonly string[]; minLength?: number }) {
+  return make<string>(
+    opts,
+    (raw) => {
+      if (opts.choices && !opts.choices.includes(raw)) {
+        throw new EnvError(`must be one of ${opts.choices.join(', ')}`);
+      }
+      if (opts.minLength && Buffer.byteLength(raw) < opts.minLength) {
+        throw new EnvError(`must be at least ${opts.minLength} bytes`);
+      }
+      return raw;
+    },
+    String,
+  );
+}
+
+export function optionalStr(opts: { doc: string; secret?: boolean }): EnvVar<string | undefined> {
+  return make<string | undefined>(
+    opts,
+    (raw) => raw,
+    (v) => v ?? '',
+  );
+}
+
+export function int(opts: Opts<number> & { min?: number; max?: number }) {
+  return make<number>(
+    opts,
+    (raw) => {
+      if (!/^-?\d+$/.test(raw)) throw new EnvError(`must be an integer, got "${raw}"`);
+      const n = Number(raw);
+      if (opts.min !== undefined && n < opts.min) throw new EnvError(`must be >= ${opts.min}`);
+      if (opts.max !== undefined && n > opts.max) throw new EnvError(`must be <= ${opts.max}`);
+      return n;
+    },
+    String,
+  );
+}
+
+export function port(opts: Opts<number>) {
+  return int({ ...opts, min: 0, max: 65535 });
+}
+
+export function bool(opts: Opts<boolean>) {
+  return make<boolean>(
+    opts,
+    (raw) => {
+      const v = raw.toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      throw new EnvError(`must be true or false, got "${raw}"`);
+    },
+    String,
+  );
+}
+
+export function url(opts: { doc: string; secret?: boolean; protocols: readonly string[] }) {
+  return make<string | undefined>(
+    opts,
+    (raw) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(raw);
+      } catch {
+        throw new EnvError('must be a URL');
+      }
+      if (!opts.protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+        throw new EnvError(`must use ${opts.protocols.join(' or ')}`);
+      }
+      return raw;
+    },
+    (v) => v ?? '',
+  );
+}
+
+/** Comma-separated list, blanks dropped. */
+export function list(opts: Opts<string[]> & { item?: (v: string) => void }) {
+  return make<string[]>(
+    opts,
+    (raw) => {
+      const items = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      items.forEach((v) => opts.item?.(v));
+      return items;
+    },
+    (v) => v.join(','),
+  );
+}

@@ -1,0 +1,63 @@
+import { EnvError, type EnvVar } from './env-var.js';
+import { PART_NAMES } from './schema/core.env.js';
+import { envSchema, type Env } from './env.schema.js';
+
+export type PartName = (typeof PART_NAMES)[number];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const DEV_SECRET = 'dev-only-insecure-secret-change-me-0000';
+
+/** Parses and checks every variable at once, so one message names every bad one. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Env {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(envSchema) as [string, EnvVar<unknown>][]) {
+    try {
+      out[name] = spec.parse(source[name]);
+    } catch (err) {
+      const why = err instanceof EnvError || err instanceof Error ? err.message : String(err);
+      problems.push(`${name}: ${why}`);
+    }
+  }
+  const env = out as Env;
+  if (problems.length === 0) problems.push(...crossChecks(env));
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(env);
+}
+
+function crossChecks(env: Env): string[] {
+  const problems: string[] = [];
+  const roles = env.APP_ROLES;
+  if (roles.includes('all') && roles.length > 1) {
+    problems.push('APP_ROLES: "all" cannot be combined with other roles');
+  }
+  if (!roles.includes('all') && !env.NATS_URL) {
+    problems.push('NATS_URL: required when APP_ROLES is not "all" (parts talk over NATS)');
+  }
+  if (!roles.includes('all') && !env.REDIS_URL) {
+    problems.push(
+      'REDIS_URL: required when APP_ROLES is not "all" (sessions and limits are shared)',
+    );
+  }
+  if (env.NODE_ENV === 'production') {
+    if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');
+    if (!env.REDIS_URL) problems.push('REDIS_URL: required in production');
+    if (env.JWT_SECRET === DEV_SECRET || Buffer.byteLength(env.JWT_SECRET) < 32) {
+      problems.push('JWT_SECRET: must be set to a random value of at least 32 bytes in production');
+    }
+  }
+  return problems;
+}
+
+export function rolesOf(env: Env): PartName[] {
+  return env.APP_ROLES.includes('all') ? [...PART_NAMES] : (env.APP_ROLES as PartName[]);
+}
+
+export function isSplit(env: Env): boolean {
+  return !env.APP_ROLES.includes('all');
+}

@@ -1,0 +1,2 @@
+/** Settings read by the analytics part. */
+export const analyticsEnv = {};

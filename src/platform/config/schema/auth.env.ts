@@ -1,0 +1,2 @@
+/** Settings read by the auth part. */
+export const authEnv = {};

@@ -1,0 +1,2 @@
+/** Settings read by the gateway part. */
+export const gatewayEnv = {};

@@ -1,0 +1,2 @@
+/** Settings read by the payments part. */
+export const paymentsEnv = {};

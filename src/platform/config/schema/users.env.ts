@@ -1,0 +1,2 @@
+/** Settings read by the users part. */
+export const usersEnv = {};

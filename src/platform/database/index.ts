@@ -1,0 +1,2 @@
+export type { PartSchema } from './part-schema.js';
+export { quoteIdent } from './migrator.js';

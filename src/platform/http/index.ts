@@ -1,0 +1,11 @@
+export {
+  Public,
+  Roles,
+  CurrentActor,
+  Meta,
+  metaOf,
+  IS_PUBLIC,
+  REQUIRED_ROLES,
+  type AuthenticatedRequest,
+} from './auth.decorators.js';
+export { PROBLEM_JSON } from './problem.filter.js';

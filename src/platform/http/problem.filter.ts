@@ -1,0 +1,42 @@
+import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { throwError } from 'rxjs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toProblem } from './to-problem.js';
+
+export const PROBLEM_JSON = 'application/problem+json';
+
+/**
+ * The single exception filter. Over HTTP it writes RFC 9457 problem+json; in a message handler
+ * it turns the error into a plain problem object that crosses the transport unchanged.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost) {
+    const { problem, headers, unexpected } = toProblem(exception);
+    if (unexpected) {
+      this.logger.error(
+        {
+          err:
+            exception instanceof Error
+              ? { message: exception.message, stack: exception.stack }
+              : exception,
+        },
+        'unexpected error',
+      );
+    }
+    if (host.getType() === 'rpc') {
+      return throwError(() => (Object.keys(headers).length ? { ...problem, headers } : problem));
+    }
+    const http = host.switchToHttp();
+    const req = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    if (reply.sent) return;
+    reply
+      .status(problem.status)
+      .headers(headers)
+      .header('content-type', PROBLEM_JSON)
+      .send({ ...problem, instance: req.url?.split('?')[0], request_id: req.id });
+  }
+}

@@ -1,0 +1,158 @@
+import { KeyValueStore, type RateLimitResult } from './key-value.store.js';
+
+interface Entry {
+  value: string | Set<string>;
+  expiresAt: number; // 0 = never
+}
+
+/** In-memory store with TTL for a single process (embedded default). */
+export class MemoryStore extends KeyValueStore {
+  private readonly data = new Map<string, Entry>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly now: () => number = Date.now) {
+    super();
+    // Expired keys are dropped lazily on read; the sweep bounds memory for keys never read again.
+    this.sweeper = setInterval(() => this.sweep(), 30_000);
+    this.sweeper.unref();
+  }
+
+  private live(key: string): Entry | undefined {
+    const e = this.data.get(key);
+    if (!e) return undefined;
+    if (e.expiresAt && e.expiresAt <= this.now()) {
+      this.data.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  private str(key: string): string | null {
+    const e = this.live(key);
+    if (!e) return null;
+    if (typeof e.value !== 'string') throw new Error(`WRONGTYPE ${key} holds a set`);
+    return e.value;
+  }
+
+  private expiry(ttlMs?: number): number {
+    return ttlMs && ttlMs > 0 ? this.now() + ttlMs : 0;
+  }
+
+  async get(key: string) {
+    return this.str(key);
+  }
+
+  async mget(keys: string[]) {
+    return keys.map((k) => this.str(k));
+  }
+
+  async set(key: string, value: string, ttlMs?: number) {
+    this.data.set(key, { value, expiresAt: this.expiry(ttlMs) });
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs?: number) {
+    if (this.live(key)) return false;
+    this.data.set(key, { value, expiresAt: this.expiry(ttlMs) });
+    return true;
+  }
+
+  async getDel(key: string) {
+    const v = this.str(key);
+    this.data.delete(key);
+    return v;
+  }
+
+  async del(...keys: string[]) {
+    let n = 0;
+    for (const k of keys) if (this.live(k) && this.data.delete(k)) n++;
+    return n;
+  }
+
+  async incr(key: string, ttlMs?: number) {
+    const current = this.str(key);
+    if (current !== null && !/^-?\d+$/.test(current))
+      throw new Error(`ERR ${key} is not an integer`);
+    const next = (current === null ? 0 : Number(current)) + 1;
+    const expiresAt = current === null ? this.expiry(ttlMs) : this.data.get(key)!.expiresAt;
+    this.data.set(key, { value: String(next), expiresAt });
+    return next;
+  }
+
+  async ttl(key: string) {
+    const e = this.live(key);
+    if (!e) return -2;
+    return e.expiresAt ? e.expiresAt - this.now() : -1;
+  }
+
+  async expire(key: string, ttlMs: number) {
+    const e = this.live(key);
+    if (!e) return false;
+    e.expiresAt = this.expiry(ttlMs);
+    return true;
+  }
+
+  private set$(key: string, create: boolean): Set<string> | undefined {
+    const e = this.live(key);
+    if (!e) {
+      if (!create) return undefined;
+      const s = new Set<string>();
+      this.data.set(key, { value: s, expiresAt: 0 });
+      return s;
+    }
+    if (typeof e.value === 'string') throw new Error(`WRONGTYPE ${key} holds a string`);
+    return e.value;
+  }
+
+  async sAdd(key: string, ...members: string[]) {
+    const s = this.set$(key, true)!;
+    let n = 0;
+    for (const m of members) if (!s.has(m) && s.add(m)) n++;
+    return n;
+  }
+
+  async sRem(key: string, ...members: string[]) {
+    const s = this.set$(key, false);
+    if (!s) return 0;
+    let n = 0;
+    for (const m of members) if (s.delete(m)) n++;
+    if (s.size === 0) this.data.delete(key);
+    return n;
+  }
+
+  async sMembers(key: string) {
+    return [...(this.set$(key, false) ?? [])];
+  }
+
+  async hit(key: string, limit: number, windowMs: number, cost = 1): Promise<RateLimitResult> {
+    const now = this.now();
+    const window = Math.floor(now / windowMs);
+    const curKey = `${key}:${window}`;
+    const prevKey = `${key}:${window - 1}`;
+    const cur = Number(this.str(curKey) ?? 0);
+    const prev = Number(this.str(prevKey) ?? 0);
+    const elapsed = (now % windowMs) / windowMs;
+    const used = Math.floor(prev * (1 - elapsed)) + cur;
+    const resetMs = windowMs - (now % windowMs);
+    if (used + cost > limit) {
+      return { allowed: false, limit, remaining: Math.max(0, limit - used), resetMs };
+    }
+    if (cost > 0) {
+      this.data.set(curKey, { value: String(cur + cost), expiresAt: now + windowMs * 2 });
+    }
+    return { allowed: true, limit, remaining: limit - used - cost, resetMs };
+  }
+
+  async ping() {
+    return true;
+  }
+
+  async close() {
+    clearInterval(this.sweeper);
+    this.data.clear();
+  }
+
+  private sweep() {
+    const now = this.now();
+    for (const [k, e] of this.data) if (e.expiresAt && e.expiresAt <= now) this.data.delete(k);
+  }
+}

@@ -1,0 +1,62 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ClientProxy } from '@nestjs/microservices';
+import { lastValueFrom, timeout } from 'rxjs';
+import { AppConfig } from '../config/config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import type { RpcEnvelope, RpcMeta } from './rpc-meta.js';
+import { toProblemException } from './transport-errors.js';
+
+export const TRANSPORT_CLIENT = Symbol('TRANSPORT_CLIENT');
+
+export interface SendOptions {
+  /** Overrides RPC_TIMEOUT_MS for a call known to take longer. */
+  timeoutMs?: number;
+}
+
+/**
+ * The only way a part calls another. Every call has a timeout, and every failure comes back as
+ * a ProblemException with the status the HTTP caller should see (the part's own 4xx, or
+ * 502/503/504 when the part fails, is missing or is too slow).
+ */
+@Injectable()
+export class RpcClient {
+  private readonly logger = new Logger('RpcClient');
+
+  constructor(
+    @Inject(TRANSPORT_CLIENT) private readonly proxy: ClientProxy,
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async send<R, D = unknown>(
+    pattern: string,
+    data: D,
+    meta: RpcMeta = {},
+    options: SendOptions = {},
+  ): Promise<R> {
+    const started = process.hrtime.bigint();
+    const ms = options.timeoutMs ?? this.config.get('RPC_TIMEOUT_MS');
+    const envelope: RpcEnvelope<D> = { meta, data };
+    let outcome = 'ok';
+    try {
+      return (await lastValueFrom(this.proxy.send<R>(pattern, envelope).pipe(timeout(ms)), {
+        defaultValue: undefined as R,
+      })) as R;
+    } catch (err) {
+      const problem = toProblemException(err, pattern);
+      outcome = problem.getStatus() >= 500 ? 'error' : 'rejected';
+      throw problem;
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.metrics.rpcDuration.labels(pattern, outcome).observe(seconds);
+    }
+  }
+
+  /** Fire-and-forget event. Events that must not be lost go through the outbox instead. */
+  emit<D>(pattern: string, data: D, meta: RpcMeta = {}): void {
+    const envelope: RpcEnvelope<D> = { meta, data };
+    this.proxy.emit(pattern, envelope).subscribe({
+      error: (err: unknown) => this.logger.warn(`event ${pattern} not sent: ${String(err)}`),
+    });
+  }
+}

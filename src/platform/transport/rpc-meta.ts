@@ -1,0 +1,30 @@
+/** Who is calling, taken by the gateway from the verified access token only. */
+export interface Actor {
+  id: string;
+  role: string;
+  sid?: string;
+  /** Authentication assurance level and methods, as in the token. */
+  aal?: string;
+  amr?: string[];
+  /** Seconds since epoch when the user signed in (token auth_time). */
+  auth_time?: number;
+}
+
+/** Metadata that travels with every call between parts. */
+export interface RpcMeta {
+  requestId?: string;
+  actor?: Actor;
+  ip?: string;
+  userAgent?: string;
+}
+
+/** The envelope of every request message. */
+export interface RpcEnvelope<T = unknown> {
+  meta: RpcMeta;
+  data: T;
+}
+
+/** The part a pattern belongs to: its first segment (`users.user.get` -> `users`). */
+export function partOf(pattern: string): string {
+  return pattern.slice(0, pattern.indexOf('.'));
+}
