@@ -8,6 +8,11 @@ export const REQUIRED_ROLES = 'platform:roles';
 /** The route needs no access token (the gateway guard lets it through). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
+export const OPTIONAL_AUTH = 'platform:optional-auth';
+
+/** A token is verified when present (so `actor` is set), but the route also serves anonymous callers. */
+export const OptionalAuth = () => SetMetadata(OPTIONAL_AUTH, true);
+
 /** The signed-in user must hold one of these roles (403 otherwise). */
 export const Roles = (...roles: string[]) => SetMetadata(REQUIRED_ROLES, roles);
 

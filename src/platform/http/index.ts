@@ -1,5 +1,7 @@
 export {
   Public,
+  OptionalAuth,
+  OPTIONAL_AUTH,
   Roles,
   CurrentActor,
   Meta,
