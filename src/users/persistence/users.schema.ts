@@ -1,7 +1,9 @@
 import type { PartSchema } from '../../platform/database/index.js';
+import { UsersCreateUsers0001 } from './migrations/0001-create-users.migration.js';
+import { UserRecord } from './user.entity.js';
 
 export const usersSchema: PartSchema = {
   schema: 'users',
-  entities: [],
-  migrations: [],
+  entities: [UserRecord],
+  migrations: [UsersCreateUsers0001],
 };

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { UserRecord } from './user.entity.js';
+
+export interface UserListQuery {
+  limit: number;
+  /** Return users whose id sorts after this one (keyset pagination on the primary key). */
+  afterId?: string;
+  email?: string;
+  role?: string;
+  /** Case-insensitive substring of the email or the name. */
+  q?: string;
+}
+
+/** Unique-key violation raised by PostgreSQL (and PGlite). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  return e?.code === '23505' || e?.driverError?.code === '23505';
+}
+
+/**
+ * Access to `users.users`. Every method takes the EntityManager to use: inside a transaction,
+ * pass the transaction's manager (PGlite has one connection; the default one would wait forever).
+ */
+@Injectable()
+export class UserRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  get manager(): EntityManager {
+    return this.ds.manager;
+  }
+
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(work);
+  }
+
+  findById(id: string, m: EntityManager = this.ds.manager): Promise<UserRecord | null> {
+    return m.findOne(UserRecord, { where: { id } });
+  }
+
+  /** The row, locked until the end of the transaction `m` belongs to. */
+  async lockById(id: string, m: EntityManager): Promise<UserRecord | null> {
+    return m
+      .createQueryBuilder(UserRecord, 'u')
+      .setLock('pessimistic_write')
+      .where('u.id = :id', { id })
+      .getOne();
+  }
+
+  findByEmail(email: string, m: EntityManager = this.ds.manager): Promise<UserRecord | null> {
+    return m.findOne(UserRecord, { where: { email } });
+  }
+
+  async insert(record: UserRecord, m: EntityManager): Promise<void> {
+    // jsonb columns hold free JSON, which TypeORM's deep-partial type cannot express.
+    await m.insert(UserRecord, record as never);
+  }
+
+  async save(record: UserRecord, m: EntityManager): Promise<void> {
+    await m.save(UserRecord, record);
+  }
+
+  async remove(id: string, m: EntityManager): Promise<number> {
+    const res = await m.delete(UserRecord, { id });
+    return res.affected ?? 0;
+  }
+
+  /** Live users (not erased) in id order, `limit + 1` rows so the caller knows if more follow. */
+  async list(query: UserListQuery, m: EntityManager = this.ds.manager): Promise<UserRecord[]> {
+    const qb = m
+      .createQueryBuilder(UserRecord, 'u')
+      .where('u.erased_at IS NULL')
+      .orderBy('u.id', 'ASC')
+      .limit(query.limit + 1);
+    if (query.afterId) qb.andWhere('u.id > :after', { after: query.afterId });
+    if (query.email) qb.andWhere('u.email = :email', { email: query.email });
+    if (query.role) qb.andWhere('u.role = :role', { role: query.role });
+    if (query.q) {
+      const like = `%${query.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      qb.andWhere('(u.email ILIKE :like OR u.name ILIKE :like)', { like });
+    }
+    return qb.getMany();
+  }
+
+  /** Users whose erasure is due, oldest first. */
+  dueForErasure(now: Date, limit: number, m: EntityManager = this.ds.manager) {
+    return m
+      .createQueryBuilder(UserRecord, 'u')
+      .where('u.erase_after IS NOT NULL AND u.erased_at IS NULL AND u.erase_after <= :now', { now })
+      .orderBy('u.erase_after', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+}
