@@ -24,7 +24,4 @@ export const EVENT_CONSUMERS: Record<string, readonly string[]> = {
   [PaymentEventTypes.refunded]: ['analytics'],
 };
 
-/** The pattern a consumer part answers to receive a durable event. */
-export function deliveryPattern(consumer: string, eventType: string): string {
-  return `${consumer}.deliver.${eventType}`;
-}
+export { deliveryPattern } from '../platform/outbox/domain-event.js';

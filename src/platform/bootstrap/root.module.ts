@@ -1,5 +1,6 @@
-import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { AppConfig } from '../config/config.js';
+import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { HealthModule } from '../health/health.module.js';
 import { KvModule } from '../kv/kv.module.js';
@@ -8,18 +9,6 @@ import { MetricsModule } from '../metrics/metrics.module.js';
 import { InProcessBus } from '../transport/in-process.bus.js';
 import { TransportModule } from '../transport/transport.module.js';
 import type { PartDefinition } from './part-definition.js';
-
-@Global()
-@Module({})
-class ConfigModule {
-  static of(config: AppConfig): DynamicModule {
-    return {
-      module: ConfigModule,
-      providers: [{ provide: AppConfig, useValue: config }],
-      exports: [AppConfig],
-    };
-  }
-}
 
 /**
  * The application for one set of roles: shared plumbing, the modules of the parts this process

@@ -1,0 +1,36 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { quoteIdent } from '../database/migrator.js';
+
+/**
+ * The outbox table of one part's schema: one row per (event, consumer), so each consumer's
+ * delivery is retried on its own until acknowledged.
+ */
+export function outboxMigration(schema: string): new () => MigrationInterface {
+  const s = quoteIdent(schema);
+  const Migration = class implements MigrationInterface {
+    async up(q: QueryRunner): Promise<void> {
+      await q.query(`
+        CREATE TABLE ${s}.outbox (
+          id text NOT NULL,
+          consumer text NOT NULL,
+          type text NOT NULL,
+          payload jsonb NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          available_at timestamptz NOT NULL DEFAULT now(),
+          attempts integer NOT NULL DEFAULT 0,
+          delivered_at timestamptz,
+          last_error text,
+          PRIMARY KEY (id, consumer)
+        )`);
+      await q.query(
+        `CREATE INDEX outbox_pending_idx ON ${s}.outbox (available_at) WHERE delivered_at IS NULL`,
+      );
+    }
+
+    async down(q: QueryRunner): Promise<void> {
+      await q.query(`DROP TABLE ${s}.outbox`);
+    }
+  };
+  Object.defineProperty(Migration, 'name', { value: 'Outbox0001' });
+  return Migration;
+}
