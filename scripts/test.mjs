@@ -28,7 +28,8 @@ function finish(code) {
   process.exit(code);
 }
 
-const jest = ['node_modules/jest/bin/jest.js', '--runInBand'];
+// --forceExit: a client library's stray timer must never hang CI after the results are in.
+const jest = ['node_modules/jest/bin/jest.js', '--runInBand', '--forceExit'];
 step('build', 'npm', ['run', '--silent', 'build']);
 if (!e2eOnly) {
   step('dependency rules', 'npm', ['run', '--silent', 'depcheck']);

@@ -31,7 +31,7 @@ export abstract class KeyValueStore {
   abstract sMembers(key: string): Promise<string[]>;
   /**
    * Sliding-window rate limit (weighted previous + current fixed window), atomic across
-   * every process sharing the store. `cost` 0 only reads.
+   * every process sharing the store. `cost` 0 only reads (allowed = a hit would pass).
    */
   abstract hit(
     key: string,

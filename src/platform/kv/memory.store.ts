@@ -133,7 +133,7 @@ export class MemoryStore extends KeyValueStore {
     const elapsed = (now % windowMs) / windowMs;
     const used = Math.floor(prev * (1 - elapsed)) + cur;
     const resetMs = windowMs - (now % windowMs);
-    if (used + cost > limit) {
+    if (used + Math.max(cost, 1) > limit) {
       return { allowed: false, limit, remaining: Math.max(0, limit - used), resetMs };
     }
     if (cost > 0) {

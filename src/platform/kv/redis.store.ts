@@ -16,7 +16,7 @@ local prev = tonumber(redis.call('GET', prevKey) or '0')
 local elapsed = (now % window) / window
 local used = math.floor(prev * (1 - elapsed)) + cur
 local reset = window - (now % window)
-if used + cost > limit then
+if used + math.max(cost, 1) > limit then
   return {0, math.max(0, limit - used), reset}
 end
 if cost > 0 then
@@ -44,7 +44,8 @@ export class RedisStore extends KeyValueStore {
     this.client = new Redis(url, {
       keyPrefix: prefix,
       lazyConnect: false,
-      enableOfflineQueue: false,
+      // Queue while (re)connecting, but never longer than commandTimeout: callers get a 503 fast.
+      enableOfflineQueue: true,
       maxRetriesPerRequest: 1,
       commandTimeout: 2000,
       connectTimeout: 2000,

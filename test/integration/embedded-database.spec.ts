@@ -1,0 +1,46 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { AppConfig } from '../../src/platform/config/config.js';
+import { loadConfig } from '../../src/platform/config/load-config.js';
+import { openDatabase } from '../../src/platform/database/data-source.factory.js';
+import { runMigrations } from '../../src/platform/database/migrator.js';
+import type { PartSchema } from '../../src/platform/database/part-schema.js';
+
+class CreateNotes1 implements MigrationInterface {
+  async up(q: QueryRunner) {
+    await q.query('CREATE TABLE notes.note (id text PRIMARY KEY, body text NOT NULL)');
+  }
+  async down() {}
+}
+
+const schema: PartSchema = { schema: 'notes', entities: [], migrations: [CreateNotes1] };
+
+describe('embedded PGlite database', () => {
+  it('keeps data across a restart, applies each migration once and locks its directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pglite-'));
+    try {
+      const config = new AppConfig(loadConfig({ DATA_DIR: dir }), ['users']);
+      const first = await openDatabase(config, [schema]);
+      expect((await runMigrations(first.dataSource, [schema])).applied).toEqual([
+        'notes.CreateNotes1',
+      ]);
+      await first.dataSource.query(`INSERT INTO notes.note VALUES ('n1', 'survives')`);
+      await first.close();
+
+      const second = await openDatabase(config, [schema]);
+      expect((await runMigrations(second.dataSource, [schema])).applied).toEqual([]);
+      const rows = await second.dataSource.query('SELECT body FROM notes.note');
+      expect(rows).toEqual([{ body: 'survives' }]);
+      await second.close();
+
+      // A second process on the same directory would corrupt it: refused with a clear message.
+      writeFileSync(join(dir, 'platform.lock'), String(process.ppid));
+      await expect(openDatabase(config, [schema])).rejects.toThrow(/in use by process/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
