@@ -48,6 +48,15 @@ class ProbeController {
   }
 }
 
+async function failure(call: Promise<unknown>): Promise<ProblemException> {
+  try {
+    await call;
+  } catch (err) {
+    return err as ProblemException;
+  }
+  throw new Error('the call was expected to fail');
+}
+
 const modes: ('in-process' | 'nats')[] = process.env.NATS_URL
   ? ['in-process', 'nats']
   : ['in-process'];
@@ -85,7 +94,7 @@ describe.each(modes)('transport between parts (%s)', (transport) => {
   });
 
   it('carries a part error with its status, type, details and headers', async () => {
-    const err = await rpc.send('users.probe.conflict', {}).catch((e) => e);
+    const err = await failure(rpc.send('users.probe.conflict', {}));
     expect(err).toBeInstanceOf(ProblemException);
     expect(err.getStatus()).toBe(409);
     expect(err.problem).toMatchObject({
@@ -97,24 +106,24 @@ describe.each(modes)('transport between parts (%s)', (transport) => {
   });
 
   it('maps Nest HTTP exceptions thrown in a part to their status', async () => {
-    const err = await rpc.send('users.probe.not-found', {}).catch((e) => e);
+    const err = await failure(rpc.send('users.probe.not-found', {}));
     expect(err.getStatus()).toBe(404);
     expect(err.problem.detail).toBe('no such user');
   });
 
   it('turns an unexpected failure into a 500 that leaks nothing', async () => {
-    const err = await rpc.send('users.probe.crash', {}).catch((e) => e);
+    const err = await failure(rpc.send('users.probe.crash', {}));
     expect(err.getStatus()).toBe(500);
     expect(JSON.stringify(err.problem)).not.toMatch(/secret_table|SELECT|password/);
   });
 
   it('times out a slow part with 504 instead of hanging', async () => {
-    const err = await rpc.send('users.probe.slow', {}, {}, { timeoutMs: 150 }).catch((e) => e);
+    const err = await failure(rpc.send('users.probe.slow', {}, {}, { timeoutMs: 150 }));
     expect(err.getStatus()).toBe(504);
   });
 
   it('answers 503 when no part handles the pattern', async () => {
-    const err = await rpc.send('payments.nobody.home', {}, {}, { timeoutMs: 3000 }).catch((e) => e);
+    const err = await failure(rpc.send('payments.nobody.home', {}, {}, { timeoutMs: 3000 }));
     expect(err.getStatus()).toBe(503);
   });
 
