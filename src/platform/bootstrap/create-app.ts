@@ -89,7 +89,14 @@ export async function startApp(
   }
   if (gateway) setupSwagger(app, config);
 
+  // SIGTERM: Nest closes the HTTP server (no new requests; in-flight ones finish), the
+  // transports and the connections. Past SHUTDOWN_GRACE_MS the process exits anyway.
   app.enableShutdownHooks();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => process.exit(1), config.get('SHUTDOWN_GRACE_MS')).unref();
+    });
+  }
   await app.startAllMicroservices();
   const port = gateway ? config.get('PORT') : config.get('HEALTH_PORT');
   await app.listen({ port, host: config.get('HOST') });
