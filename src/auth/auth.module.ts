@@ -1,5 +1,52 @@
 import { Module } from '@nestjs/common';
+import { UsersClient } from '../contracts/users/users.client.js';
+import { MailModule } from '../platform/mail/mail.module.js';
+import { AccountUseCases } from './application/account.use-cases.js';
+import { AdminBootstrap } from './application/admin-bootstrap.js';
+import { AuditLog } from './application/audit-log.js';
+import { AuthMails } from './application/auth-mails.js';
+import { AuthSettings } from './application/auth-settings.js';
+import { CommonPasswords } from './application/common-passwords.js';
+import { EmailVerificationUseCase } from './application/email-verification.use-case.js';
+import { EventPublisher } from './application/event-publisher.js';
+import { LockoutService } from './application/lockout.service.js';
+import { LoginUseCase } from './application/login.use-case.js';
+import { OneTimeTokens } from './application/one-time-tokens.js';
+import { PasswordHasher } from './application/password-hasher.js';
+import { PasswordUseCases } from './application/password.use-cases.js';
+import { RefreshGraceCache } from './application/refresh-grace-cache.js';
+import { RefreshUseCase } from './application/refresh.use-case.js';
+import { RegisterUseCase } from './application/register.use-case.js';
+import { SessionService } from './application/session.service.js';
+import { TokenIssuer } from './application/token-issuer.js';
+import { UserDirectory } from './application/user-directory.js';
+import { AuthRpcController } from './rpc/auth.rpc-controller.js';
 
 /** The auth part: message handlers, use cases and persistence. Runs where APP_ROLES has auth. */
-@Module({})
+@Module({
+  imports: [MailModule],
+  controllers: [AuthRpcController],
+  providers: [
+    UsersClient,
+    AuthSettings,
+    PasswordHasher,
+    CommonPasswords,
+    AuditLog,
+    EventPublisher,
+    TokenIssuer,
+    RefreshGraceCache,
+    LockoutService,
+    SessionService,
+    OneTimeTokens,
+    AuthMails,
+    UserDirectory,
+    RegisterUseCase,
+    LoginUseCase,
+    RefreshUseCase,
+    PasswordUseCases,
+    EmailVerificationUseCase,
+    AccountUseCases,
+    AdminBootstrap,
+  ],
+})
 export class AuthModule {}

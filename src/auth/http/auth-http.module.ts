@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuthClient } from '../../contracts/auth/auth.client.js';
+import { AuthController } from './auth.controller.js';
 
 /** HTTP controllers of the auth part, mounted by the gateway; they reach the part via its client. */
-@Module({})
+@Module({ controllers: [AuthController], providers: [AuthClient] })
 export class AuthHttpModule {}

@@ -1,7 +1,21 @@
 import type { PartSchema } from '../../platform/database/index.js';
+import {
+  AuditEventEntity,
+  CredentialEntity,
+  OneTimeTokenEntity,
+  RefreshTokenEntity,
+  SessionEntity,
+} from './auth.entities.js';
+import { AuthCreateTables0001 } from './migrations/0001-create-auth.migration.js';
 
 export const authSchema: PartSchema = {
   schema: 'auth',
-  entities: [],
-  migrations: [],
+  entities: [
+    CredentialEntity,
+    SessionEntity,
+    RefreshTokenEntity,
+    OneTimeTokenEntity,
+    AuditEventEntity,
+  ],
+  migrations: [AuthCreateTables0001],
 };

@@ -1,6 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { RpcClient } from '../../platform/transport/rpc-client.js';
 import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
+import type {
+  AuditPageDto,
+  AuthUserExport,
+  ChangePasswordCommand,
+  InviteCommand,
+  LoginCommand,
+  RegisterCommand,
+  RegisteredUserDto,
+  ResetPasswordCommand,
+  SessionDto,
+  TokenPairDto,
+} from './auth.dto.js';
 import { AuthPatterns } from './auth.patterns.js';
 
 /** Typed client of the auth part. */
@@ -18,5 +30,74 @@ export class AuthClient {
       { user_id: userId, except_session_id: exceptSessionId },
       meta,
     );
+  }
+
+  invite(cmd: InviteCommand, meta?: RpcMeta): Promise<void> {
+    return this.rpc.send(AuthPatterns.invite, cmd, meta);
+  }
+
+  verifyPassword(userId: string, password: string, meta?: RpcMeta): Promise<{ valid: boolean }> {
+    return this.rpc.send(AuthPatterns.verifyPassword, { user_id: userId, password }, meta);
+  }
+
+  exportUser(userId: string, meta?: RpcMeta): Promise<AuthUserExport> {
+    return this.rpc.send(AuthPatterns.exportUser, { user_id: userId }, meta);
+  }
+
+  eraseUser(userId: string, meta?: RpcMeta): Promise<void> {
+    return this.rpc.send(AuthPatterns.eraseUser, { user_id: userId }, meta);
+  }
+
+  register(cmd: RegisterCommand, meta?: RpcMeta): Promise<RegisteredUserDto> {
+    // Argon2 plus a call to users: allow more than the default timeout under load.
+    return this.rpc.send(AuthPatterns.register, cmd, meta, { timeoutMs: 15_000 });
+  }
+
+  login(cmd: LoginCommand, meta?: RpcMeta): Promise<TokenPairDto> {
+    return this.rpc.send(AuthPatterns.login, cmd, meta, { timeoutMs: 15_000 });
+  }
+
+  refresh(refreshToken: string, meta?: RpcMeta): Promise<TokenPairDto> {
+    return this.rpc.send(AuthPatterns.refresh, { refresh_token: refreshToken }, meta);
+  }
+
+  logout(meta: RpcMeta): Promise<void> {
+    return this.rpc.send(AuthPatterns.logout, {}, meta);
+  }
+
+  listSessions(meta: RpcMeta): Promise<SessionDto[]> {
+    return this.rpc.send(AuthPatterns.listSessions, {}, meta);
+  }
+
+  revokeSession(sessionId: string, meta: RpcMeta): Promise<void> {
+    return this.rpc.send(AuthPatterns.revokeSession, { session_id: sessionId }, meta);
+  }
+
+  revokeOtherSessions(meta: RpcMeta): Promise<{ revoked: number }> {
+    return this.rpc.send(AuthPatterns.revokeOtherSessions, {}, meta);
+  }
+
+  changePassword(cmd: ChangePasswordCommand, meta: RpcMeta): Promise<void> {
+    return this.rpc.send(AuthPatterns.changePassword, cmd, meta, { timeoutMs: 15_000 });
+  }
+
+  forgotPassword(email: string, meta?: RpcMeta): Promise<void> {
+    return this.rpc.send(AuthPatterns.forgotPassword, { email }, meta);
+  }
+
+  resetPassword(cmd: ResetPasswordCommand, meta?: RpcMeta): Promise<void> {
+    return this.rpc.send(AuthPatterns.resetPassword, cmd, meta, { timeoutMs: 15_000 });
+  }
+
+  verifyEmail(token: string, meta?: RpcMeta): Promise<void> {
+    return this.rpc.send(AuthPatterns.verifyEmail, { token }, meta);
+  }
+
+  resendVerification(meta: RpcMeta): Promise<void> {
+    return this.rpc.send(AuthPatterns.resendVerification, {}, meta);
+  }
+
+  listAudit(query: { limit?: number; cursor?: string }, meta: RpcMeta): Promise<AuditPageDto> {
+    return this.rpc.send(AuthPatterns.listAudit, query, meta);
   }
 }

@@ -11,6 +11,34 @@ export const AuthPatterns = {
   exportUser: 'auth.user.export',
   /** `{ user_id }` -> void: disable sign-in at once; erase credentials and audit identity. */
   eraseUser: 'auth.user.erase',
+
+  // The HTTP API of the auth part (called by its controllers in the gateway).
+  /** `RegisterCommand` -> `RegisteredUserDto`. */
+  register: 'auth.user.register',
+  /** `LoginCommand` -> `TokenPairDto`. */
+  login: 'auth.session.login',
+  /** `{ refresh_token }` -> `TokenPairDto`. */
+  refresh: 'auth.session.refresh',
+  /** (actor) -> void: ends the caller's session. */
+  logout: 'auth.session.logout',
+  /** (actor) -> `SessionDto[]`. */
+  listSessions: 'auth.sessions.list',
+  /** (actor) `{ session_id }` -> void. */
+  revokeSession: 'auth.sessions.revoke',
+  /** (actor) -> `{ revoked }`: every session but the current one. */
+  revokeOtherSessions: 'auth.sessions.revoke-others',
+  /** (actor) `{ current_password, new_password }` -> void. */
+  changePassword: 'auth.password.change',
+  /** `{ email }` -> void (always accepted). */
+  forgotPassword: 'auth.password.forgot',
+  /** `{ token, password }` -> void. */
+  resetPassword: 'auth.password.reset',
+  /** `{ token }` -> void. */
+  verifyEmail: 'auth.email.verify',
+  /** (actor) -> void (always accepted). */
+  resendVerification: 'auth.email.resend',
+  /** (actor) `{ limit?, cursor? }` -> `AuditPageDto`. */
+  listAudit: 'auth.audit.list',
 } as const;
 
 export const AuthEvents = {

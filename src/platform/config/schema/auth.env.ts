@@ -1,2 +1,75 @@
-/** Settings read by the auth part. */
-export const authEnv = {};
+import { int, optionalStr, str, url } from '../env-var.js';
+
+/** Settings read by the auth part (and by the gateway's token check). */
+export const authEnv = {
+  JWT_ISSUER: str({ doc: 'iss claim of access tokens (checked by the gateway)', default: 'platform' }),
+  JWT_AUDIENCE: str({
+    doc: 'aud claim of access tokens (checked by the gateway)',
+    default: 'platform-api',
+  }),
+  JWT_LEEWAY_S: int({
+    doc: 'Clock tolerance when checking token expiry, in seconds',
+    default: 5,
+    min: 0,
+    max: 10,
+  }),
+  ACCESS_TOKEN_TTL: int({ doc: 'Access token lifetime in seconds', default: 3600, min: 30 }),
+  REFRESH_TOKEN_TTL: int({
+    doc: 'Refresh token lifetime in seconds (a session unused this long ends)',
+    default: 2592000,
+    min: 60,
+  }),
+  REFRESH_REUSE_GRACE_S: int({
+    doc: 'Seconds during which a rotated refresh token returns the same successor (parallel tabs)',
+    default: 10,
+    min: 0,
+    max: 120,
+  }),
+  SESSION_MAX_AGE: int({
+    doc: 'Absolute session lifetime in seconds, whatever the refreshes',
+    default: 7776000,
+    min: 60,
+  }),
+  LOCKOUT_THRESHOLD: int({
+    doc: 'Failed sign-ins of one account before it is locked for a while',
+    default: 5,
+    min: 1,
+  }),
+  LOCKOUT_BASE_DELAY_S: int({
+    doc: 'First lockout duration in seconds; doubles with each further failure',
+    default: 30,
+    min: 1,
+  }),
+  LOCKOUT_MAX_DELAY_S: int({ doc: 'Longest lockout in seconds', default: 900, min: 1 }),
+  LOCKOUT_RESET_S: int({
+    doc: 'Failures are forgotten after this many seconds without a new one',
+    default: 43200,
+    min: 60,
+  }),
+  EMAIL_VERIFICATION_TTL: int({
+    doc: 'Lifetime of an email verification link in seconds',
+    default: 172800,
+    min: 60,
+  }),
+  PASSWORD_RESET_TTL: int({
+    doc: 'Lifetime of a password reset link in seconds',
+    default: 3600,
+    min: 60,
+  }),
+  INVITATION_TTL: int({
+    doc: 'Lifetime of an invitation (set-password) link in seconds',
+    default: 604800,
+    min: 60,
+  }),
+  AUTH_LINK_BASE_URL: optionalStr({
+    doc: 'Base URL of the pages that mailed links open (default PUBLIC_URL)',
+  }),
+  ADMIN_EMAIL: optionalStr({ doc: 'With ADMIN_PASSWORD: an admin created at start when missing' }),
+  ADMIN_PASSWORD: optionalStr({ doc: 'Password of the bootstrap admin', secret: true }),
+  SMTP_URL: url({
+    doc: 'SMTP server for mail (smtp://user:pass@host:port); unset = subject and link are logged',
+    protocols: ['smtp', 'smtps'],
+    secret: true,
+  }),
+  MAIL_FROM: str({ doc: 'Sender of the mail the platform sends', default: 'Platform <no-reply@platform.local>' }),
+};

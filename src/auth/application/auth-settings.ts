@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../platform/config/config.js';
+
+/** The auth part's settings, read once. Durations in seconds unless the name says ms. */
+@Injectable()
+export class AuthSettings {
+  readonly accessTtl: number;
+  readonly refreshTtl: number;
+  readonly graceSec: number;
+  readonly sessionMaxAge: number;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwtSecret: string;
+  readonly lockout: { threshold: number; baseDelaySec: number; maxDelaySec: number };
+  readonly lockoutResetSec: number;
+  readonly verifyTtl: number;
+  readonly resetTtl: number;
+  readonly inviteTtl: number;
+  readonly linkBase: string;
+  readonly adminEmail?: string;
+  readonly adminPassword?: string;
+
+  constructor(config: AppConfig) {
+    this.accessTtl = config.get('ACCESS_TOKEN_TTL');
+    this.refreshTtl = config.get('REFRESH_TOKEN_TTL');
+    this.graceSec = config.get('REFRESH_REUSE_GRACE_S');
+    this.sessionMaxAge = config.get('SESSION_MAX_AGE');
+    this.issuer = config.get('JWT_ISSUER');
+    this.audience = config.get('JWT_AUDIENCE');
+    this.jwtSecret = config.get('JWT_SECRET');
+    this.lockout = {
+      threshold: config.get('LOCKOUT_THRESHOLD'),
+      baseDelaySec: config.get('LOCKOUT_BASE_DELAY_S'),
+      maxDelaySec: config.get('LOCKOUT_MAX_DELAY_S'),
+    };
+    this.lockoutResetSec = config.get('LOCKOUT_RESET_S');
+    this.verifyTtl = config.get('EMAIL_VERIFICATION_TTL');
+    this.resetTtl = config.get('PASSWORD_RESET_TTL');
+    this.inviteTtl = config.get('INVITATION_TTL');
+    this.linkBase = (config.get('AUTH_LINK_BASE_URL') ?? config.publicUrl).replace(/\/$/, '');
+    this.adminEmail = config.get('ADMIN_EMAIL');
+    this.adminPassword = config.get('ADMIN_PASSWORD');
+  }
+}

@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { LoginCommand, TokenPairDto } from '../../contracts/auth/auth.dto.js';
+import { AuthEvents } from '../../contracts/auth/auth.patterns.js';
+import { MetricsService } from '../../platform/metrics/metrics.service.js';
+import { ProblemException } from '../../platform/errors/problem.js';
+import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
+import { normalizeEmail } from '../domain/password-policy.js';
+import { CredentialEntity } from '../persistence/auth.entities.js';
+import { AuditLog } from './audit-log.js';
+import { EventPublisher } from './event-publisher.js';
+import { LockoutService } from './lockout.service.js';
+import { PasswordHasher } from './password-hasher.js';
+import { SessionService } from './session.service.js';
+import { TokenIssuer } from './token-issuer.js';
+import { UserDirectory } from './user-directory.js';
+
+/** The one answer for every failed sign-in: nothing tells which check failed. */
+export const invalidCredentials = () =>
+  new ProblemException(401, 'invalid-credentials', 'The email or password is incorrect.');
+
+export type FailureReason = 'unknown_user' | 'bad_password' | 'no_password' | 'disabled';
+
+@Injectable()
+export class LoginUseCase {
+  private readonly outcomes;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly lockout: LockoutService,
+    private readonly sessions: SessionService,
+    private readonly issuer: TokenIssuer,
+    private readonly directory: UserDirectory,
+    private readonly audit: AuditLog,
+    private readonly events: EventPublisher,
+    metrics: MetricsService,
+  ) {
+    this.outcomes = metrics.counter('auth_logins_total', 'Sign-in attempts by outcome', [
+      'outcome',
+    ] as const);
+  }
+
+  async login(cmd: LoginCommand, meta: RpcMeta): Promise<TokenPairDto> {
+    const email = normalizeEmail(cmd.email);
+    try {
+      await this.lockout.assertNotLocked(email);
+    } catch (err) {
+      this.outcomes.labels('locked').inc();
+      throw err;
+    }
+    const cred = await this.ds.getRepository(CredentialEntity).findOneBy({ email });
+    const ok = await this.hasher.verify(cred?.passwordHash, cmd.password);
+    if (!cred || !ok) {
+      const reason: FailureReason = !cred
+        ? 'unknown_user'
+        : cred.passwordHash
+          ? 'bad_password'
+          : 'no_password';
+      await this.fail(email, cred?.userId ?? null, reason, meta);
+    }
+    const user = await this.directory.find(cred!.userId, meta);
+    if (!UserDirectory.maySignIn(user)) {
+      await this.fail(email, cred!.userId, 'disabled', meta, false);
+    }
+    if (this.hasher.needsRehash(cred!.passwordHash!)) {
+      const upgraded = await this.hasher.hash(cmd.password);
+      await this.ds
+        .getRepository(CredentialEntity)
+        .update({ userId: cred!.userId }, { passwordHash: upgraded, updatedAt: new Date() });
+    }
+    await this.lockout.reset(email);
+    const opened = await this.ds.transaction(async (m) => {
+      const o = await this.sessions.open(m, { userId: cred!.userId, meta });
+      await this.audit.record(m, {
+        type: 'login.succeeded',
+        userId: cred!.userId,
+        sessionId: o.session.id,
+        meta,
+        data: { method: 'password' },
+      });
+      await this.events.publish(m, AuthEvents.loginSucceeded, cred!.userId, {
+        user_id: cred!.userId,
+        session_id: o.session.id,
+        method: 'password',
+      });
+      return o;
+    });
+    await this.sessions.activate(opened.session);
+    this.outcomes.labels('succeeded').inc();
+    const access = this.issuer.issue({
+      userId: cred!.userId,
+      sessionId: opened.session.id,
+      role: user!.role,
+      aal: opened.session.aal,
+      amr: opened.session.amr,
+      authTime: opened.session.authTime,
+      sessionExpiresAt: opened.session.expiresAt,
+    });
+    return {
+      access_token: access.token,
+      refresh_token: opened.refreshToken,
+      expires_in: access.expiresIn,
+      token_type: 'Bearer',
+    };
+  }
+
+  /** Audits and publishes the failure, counts it towards the lockout, then throws 401. */
+  private async fail(
+    email: string,
+    userId: string | null,
+    reason: FailureReason,
+    meta: RpcMeta,
+    countsTowardsLockout = true,
+  ): Promise<never> {
+    const lock = countsTowardsLockout
+      ? await this.lockout.recordFailure(email)
+      : { failures: 0, lockedForSec: 0 };
+    await this.ds.transaction(async (m) => {
+      await this.audit.record(m, {
+        type: 'login.failed',
+        userId,
+        meta,
+        data: { reason, failures: lock.failures },
+      });
+      if (lock.lockedForSec > 0 && userId) {
+        await this.audit.record(m, {
+          type: 'account.locked',
+          userId,
+          meta,
+          data: { seconds: lock.lockedForSec, failures: lock.failures },
+        });
+      }
+      await this.events.publish(m, AuthEvents.loginFailed, userId ?? undefined, {
+        ...(userId ? { user_id: userId } : {}),
+        reason,
+      });
+    });
+    this.outcomes.labels(reason).inc();
+    throw invalidCredentials();
+  }
+}

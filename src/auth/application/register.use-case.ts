@@ -1,0 +1,132 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { RegisterCommand, RegisteredUserDto } from '../../contracts/auth/auth.dto.js';
+import { AuthEvents } from '../../contracts/auth/auth.patterns.js';
+import { newId } from '../../contracts/common/ids.js';
+import type { UserDto } from '../../contracts/users/user.dto.js';
+import { UsersClient } from '../../contracts/users/users.client.js';
+import { ProblemException, validationProblem } from '../../platform/errors/problem.js';
+import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
+import { checkPassword, normalizeEmail } from '../domain/password-policy.js';
+import { CredentialEntity } from '../persistence/auth.entities.js';
+import { AuditLog } from './audit-log.js';
+import { AuthMails } from './auth-mails.js';
+import { AuthSettings } from './auth-settings.js';
+import { CommonPasswords } from './common-passwords.js';
+import { EventPublisher } from './event-publisher.js';
+import { OneTimeTokens } from './one-time-tokens.js';
+import { PasswordHasher } from './password-hasher.js';
+
+export const emailTaken = () =>
+  new ProblemException(409, 'email-taken', 'An account with this email already exists.');
+
+/** A Postgres unique violation (the email index). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  return e?.code === '23505' || e?.driverError?.code === '23505';
+}
+
+/**
+ * Registration spans two parts: the profile in users, the credentials here. The profile is
+ * created first with the id chosen here; when anything after it fails, it is discarded, so
+ * no half-registered user remains.
+ */
+@Injectable()
+export class RegisterUseCase {
+  private readonly logger = new Logger('Register');
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly users: UsersClient,
+    private readonly hasher: PasswordHasher,
+    private readonly common: CommonPasswords,
+    private readonly audit: AuditLog,
+    private readonly events: EventPublisher,
+    private readonly tokens: OneTimeTokens,
+    private readonly mails: AuthMails,
+    private readonly settings: AuthSettings,
+  ) {}
+
+  checkNewPassword(password: string, email: string, field = 'password'): void {
+    const violations = checkPassword(password, email, this.common.has, field);
+    if (violations.length) {
+      throw validationProblem(violations, 'The password does not meet the requirements.');
+    }
+  }
+
+  async register(cmd: RegisterCommand, meta: RpcMeta): Promise<RegisteredUserDto> {
+    const email = normalizeEmail(cmd.email);
+    const name = cmd.name.trim();
+    this.checkNewPassword(cmd.password, email);
+    const exists = await this.ds.getRepository(CredentialEntity).existsBy({ email });
+    if (exists) throw emailTaken();
+    const hash = await this.hasher.hash(cmd.password);
+    const id = newId('usr');
+    return this.createAccount({ id, email, name, passwordHash: hash, role: 'member' }, meta);
+  }
+
+  /** Profile in users, then credentials (+ audit, event, verification mail) here. */
+  async createAccount(
+    input: { id: string; email: string; name: string; passwordHash: string; role: 'member' | 'admin' },
+    meta: RpcMeta,
+    opts: { verified?: boolean; sendVerification?: boolean } = {},
+  ): Promise<RegisteredUserDto> {
+    const { id, email, name } = input;
+    let user: UserDto;
+    try {
+      user = await this.users.create(
+        { id, email, name, role: input.role, email_verified: opts.verified ?? false },
+        meta,
+      );
+    } catch (err) {
+      if (err instanceof ProblemException && err.getStatus() === 409) throw emailTaken();
+      // A timeout may hide a profile created late: discard it (idempotent) before failing.
+      await this.discard(id, meta);
+      throw err;
+    }
+    let verificationToken: string | undefined;
+    try {
+      verificationToken = await this.ds.transaction(async (m) => {
+        const now = new Date();
+        await m.getRepository(CredentialEntity).insert({
+          userId: id,
+          email,
+          passwordHash: input.passwordHash,
+          emailVerified: opts.verified ?? false,
+          createdAt: now,
+          updatedAt: now,
+          passwordChangedAt: now,
+        });
+        await this.audit.record(m, { type: 'user.registered', userId: id, meta });
+        await this.events.publish(m, AuthEvents.userRegistered, id, {
+          user_id: id,
+          role: input.role,
+        });
+        if (opts.verified || opts.sendVerification === false) return undefined;
+        return this.tokens.issue(m, id, 'verify-email', this.settings.verifyTtl);
+      });
+    } catch (err) {
+      await this.discard(id, meta);
+      if (isUniqueViolation(err)) throw emailTaken();
+      throw err;
+    }
+    if (verificationToken) this.mails.verification(email, name, verificationToken);
+    return {
+      id,
+      email: user.email ?? email,
+      name: user.name ?? name,
+      role: user.role ?? input.role,
+      email_verified: opts.verified ?? false,
+      created_at: user.created_at ?? new Date().toISOString(),
+    };
+  }
+
+  private async discard(id: string, meta: RpcMeta): Promise<void> {
+    try {
+      await this.users.discard(id, meta);
+    } catch (err) {
+      if (err instanceof ProblemException && err.getStatus() === 404) return;
+      this.logger.error(`could not discard profile ${id} after a failed registration: ${String(err)}`);
+    }
+  }
+}

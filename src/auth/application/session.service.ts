@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { SessionKeys } from '../../contracts/auth/session-keys.js';
+import { newId } from '../../contracts/common/ids.js';
+import { KeyValueStore } from '../../platform/kv/key-value.store.js';
+import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
+import { hashToken, newOpaqueToken } from '../domain/opaque-token.js';
+import { RefreshTokenEntity, SessionEntity } from '../persistence/auth.entities.js';
+import { AuditLog } from './audit-log.js';
+import { AuthSettings } from './auth-settings.js';
+
+export interface OpenedSession {
+  session: SessionEntity;
+  refreshToken: string;
+}
+
+/** Rows of an UPDATE ... RETURNING, whatever shape the driver gives. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0])) {
+    return result[0] as T[];
+  }
+  return (Array.isArray(result) ? result : []) as T[];
+}
+
+/**
+ * Sessions: one per sign-in, each with a family of refresh tokens. The session's key in the
+ * key-value store (SessionKeys) is what the gateway checks on every request.
+ */
+@Injectable()
+export class SessionService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly kv: KeyValueStore,
+    private readonly settings: AuthSettings,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** Creates a session and its first refresh token inside `m`'s transaction. */
+  async open(
+    m: EntityManager,
+    input: { userId: string; meta?: RpcMeta; aal?: string; amr?: string[] },
+  ): Promise<OpenedSession> {
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + this.settings.sessionMaxAge * 1000);
+    const idle = new Date(
+      Math.min(now.getTime() + this.settings.refreshTtl * 1000, expiresAt.getTime()),
+    );
+    const session: SessionEntity = {
+      id: newId('ses'),
+      userId: input.userId,
+      createdAt: now,
+      lastUsedAt: now,
+      idleExpiresAt: idle,
+      expiresAt,
+      ip: input.meta?.ip ?? null,
+      userAgent: input.meta?.userAgent?.slice(0, 512) ?? null,
+      aal: input.aal ?? 'aal1',
+      amr: input.amr ?? ['pwd'],
+      authTime: now,
+      revokedAt: null,
+      revokedReason: null,
+    };
+    await m.getRepository(SessionEntity).insert(session);
+    const refreshToken = newOpaqueToken('rt');
+    await m.getRepository(RefreshTokenEntity).insert({
+      hash: hashToken(refreshToken),
+      sessionId: session.id,
+      createdAt: now,
+      expiresAt: idle,
+      rotatedAt: null,
+      successorHash: null,
+      revokedAt: null,
+    });
+    return { session, refreshToken };
+  }
+
+  /** Makes the session live for the gateway until it ends (idle or absolute). */
+  async activate(session: Pick<SessionEntity, 'id' | 'userId' | 'idleExpiresAt'>): Promise<void> {
+    const ttl = session.idleExpiresAt.getTime() - Date.now();
+    if (ttl > 0) await this.kv.set(SessionKeys.session(session.id), session.userId, ttl);
+  }
+
+  /**
+   * Revokes sessions and every refresh token of their families inside `m`'s transaction;
+   * returns the ids that were live. Call `forget` with them after the commit.
+   */
+  async revokeIn(m: EntityManager, ids: string[], reason: string): Promise<string[]> {
+    if (!ids.length) return [];
+    const now = new Date();
+    const rows = rowsOf<{ id: string }>(
+      await m.query(
+        `UPDATE auth.sessions SET revoked_at = $1, revoked_reason = $2
+          WHERE id = ANY($3) AND revoked_at IS NULL RETURNING id`,
+        [now, reason, ids],
+      ),
+    );
+    await m.query(
+      `UPDATE auth.refresh_tokens SET revoked_at = $1
+        WHERE session_id = ANY($2) AND revoked_at IS NULL`,
+      [now, ids],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Deletes the sessions' keys: their access tokens stop working on the next request. */
+  async forget(ids: string[]): Promise<void> {
+    if (ids.length) await this.kv.del(...ids.map((id) => SessionKeys.session(id)));
+  }
+
+  /**
+   * Revokes a user's sessions (all, or all but one, or the listed ones), audits each and
+   * kills their access tokens at once.
+   */
+  async revokeForUser(
+    userId: string,
+    opts: { only?: string[]; except?: string; reason: string; meta?: RpcMeta },
+  ): Promise<string[]> {
+    const revoked = await this.ds.transaction(async (m) => {
+      const params: unknown[] = [userId];
+      let sql = `SELECT id FROM auth.sessions WHERE user_id = $1 AND revoked_at IS NULL`;
+      if (opts.only) {
+        params.push(opts.only);
+        sql += ` AND id = ANY($${params.length})`;
+      }
+      if (opts.except) {
+        params.push(opts.except);
+        sql += ` AND id <> $${params.length}`;
+      }
+      const ids = ((await m.query(sql, params)) as { id: string }[]).map((r) => r.id);
+      const done = await this.revokeIn(m, ids, opts.reason);
+      for (const id of done) {
+        await this.audit.record(m, {
+          type: opts.reason === 'logout' ? 'logout' : 'session.revoked',
+          userId,
+          sessionId: id,
+          meta: opts.meta,
+          data: { reason: opts.reason },
+        });
+      }
+      return done;
+    });
+    await this.forget(revoked);
+    return revoked;
+  }
+
+  /** Live sessions of a user, newest first. */
+  async listActive(userId: string): Promise<SessionEntity[]> {
+    const now = new Date();
+    return this.ds
+      .getRepository(SessionEntity)
+      .createQueryBuilder('s')
+      .where('s.user_id = :userId', { userId })
+      .andWhere('s.revoked_at IS NULL')
+      .andWhere('s.expires_at > :now', { now })
+      .andWhere('s.idle_expires_at > :now', { now })
+      .orderBy('s.created_at', 'DESC')
+      .getMany();
+  }
+}

@@ -1,0 +1,66 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity({ schema: 'auth', name: 'credentials' })
+export class CredentialEntity {
+  @PrimaryColumn({ name: 'user_id', type: 'text' }) userId: string;
+  @Column({ type: 'text' }) email: string;
+  @Column({ name: 'password_hash', type: 'text', nullable: true }) passwordHash: string | null;
+  @Column({ name: 'email_verified', type: 'boolean' }) emailVerified: boolean;
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+  @Column({ name: 'password_changed_at', type: 'timestamptz', nullable: true })
+  passwordChangedAt: Date | null;
+}
+
+@Entity({ schema: 'auth', name: 'sessions' })
+export class SessionEntity {
+  @PrimaryColumn({ type: 'text' }) id: string;
+  @Column({ name: 'user_id', type: 'text' }) userId: string;
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @Column({ name: 'last_used_at', type: 'timestamptz' }) lastUsedAt: Date;
+  @Column({ name: 'idle_expires_at', type: 'timestamptz' }) idleExpiresAt: Date;
+  @Column({ name: 'expires_at', type: 'timestamptz' }) expiresAt: Date;
+  @Column({ type: 'text', nullable: true }) ip: string | null;
+  @Column({ name: 'user_agent', type: 'text', nullable: true }) userAgent: string | null;
+  @Column({ type: 'text' }) aal: string;
+  @Column({ type: 'jsonb' }) amr: string[];
+  @Column({ name: 'auth_time', type: 'timestamptz' }) authTime: Date;
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt: Date | null;
+  @Column({ name: 'revoked_reason', type: 'text', nullable: true }) revokedReason: string | null;
+}
+
+@Entity({ schema: 'auth', name: 'refresh_tokens' })
+export class RefreshTokenEntity {
+  @PrimaryColumn({ type: 'text' }) hash: string;
+  @Column({ name: 'session_id', type: 'text' }) sessionId: string;
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @Column({ name: 'expires_at', type: 'timestamptz' }) expiresAt: Date;
+  @Column({ name: 'rotated_at', type: 'timestamptz', nullable: true }) rotatedAt: Date | null;
+  @Column({ name: 'successor_hash', type: 'text', nullable: true }) successorHash: string | null;
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt: Date | null;
+}
+
+export type OneTimePurpose = 'verify-email' | 'reset-password' | 'invite';
+
+@Entity({ schema: 'auth', name: 'one_time_tokens' })
+export class OneTimeTokenEntity {
+  @PrimaryColumn({ type: 'text' }) hash: string;
+  @Column({ name: 'user_id', type: 'text' }) userId: string;
+  @Column({ type: 'text' }) purpose: OneTimePurpose;
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @Column({ name: 'expires_at', type: 'timestamptz' }) expiresAt: Date;
+  @Column({ name: 'used_at', type: 'timestamptz', nullable: true }) usedAt: Date | null;
+}
+
+@Entity({ schema: 'auth', name: 'audit_events' })
+export class AuditEventEntity {
+  @PrimaryColumn({ type: 'text' }) id: string;
+  @Column({ name: 'user_id', type: 'text', nullable: true }) userId: string | null;
+  @Column({ type: 'text' }) type: string;
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @Column({ type: 'text', nullable: true }) ip: string | null;
+  @Column({ name: 'user_agent', type: 'text', nullable: true }) userAgent: string | null;
+  @Column({ name: 'request_id', type: 'text', nullable: true }) requestId: string | null;
+  @Column({ name: 'session_id', type: 'text', nullable: true }) sessionId: string | null;
+  @Column({ type: 'jsonb' }) data: Record<string, unknown>;
+}

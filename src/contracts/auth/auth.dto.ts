@@ -1,0 +1,83 @@
+/** Requests and answers of the auth part, as they cross the transport. */
+
+export interface RegisterCommand {
+  email: string;
+  password: string;
+  name: string;
+}
+
+export interface RegisteredUserDto {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  email_verified: boolean;
+  created_at: string;
+}
+
+export interface LoginCommand {
+  email: string;
+  password: string;
+}
+
+export interface TokenPairDto {
+  access_token: string;
+  refresh_token: string;
+  /** Seconds until the access token expires. */
+  expires_in: number;
+  token_type: 'Bearer';
+}
+
+export interface SessionDto {
+  id: string;
+  created_at: string;
+  last_used_at: string;
+  ip: string | null;
+  user_agent: string | null;
+  current: boolean;
+}
+
+export interface ChangePasswordCommand {
+  current_password: string;
+  new_password: string;
+}
+
+export interface ResetPasswordCommand {
+  token: string;
+  password: string;
+}
+
+export interface AuditEntryDto {
+  id: string;
+  type: string;
+  created_at: string;
+  ip: string | null;
+  user_agent: string | null;
+  session_id: string | null;
+  request_id: string | null;
+}
+
+export interface AuditPageDto {
+  items: AuditEntryDto[];
+  /** Pass as `cursor` to get the next (older) page; null on the last page. */
+  next_cursor: string | null;
+}
+
+export interface InviteCommand {
+  user_id: string;
+  email: string;
+  name: string;
+}
+
+/** What auth holds about a user (data export). */
+export interface AuthUserExport {
+  credentials: {
+    email: string;
+    email_verified: boolean;
+    has_password: boolean;
+    created_at: string;
+    password_changed_at: string | null;
+  } | null;
+  sessions: (Omit<SessionDto, 'current'> & { revoked_at: string | null; expires_at: string })[];
+  audit: (AuditEntryDto & { user_id: string | null })[];
+}

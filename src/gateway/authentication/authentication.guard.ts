@@ -1,0 +1,119 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { verifyAccessToken, type VerifyOptions } from '../../contracts/auth/access-token.js';
+import { SessionKeys } from '../../contracts/auth/session-keys.js';
+import { AppConfig } from '../../platform/config/config.js';
+import { ProblemException } from '../../platform/errors/problem.js';
+import {
+  IS_PUBLIC,
+  OPTIONAL_AUTH,
+  REQUIRED_ROLES,
+  type AuthenticatedRequest,
+} from '../../platform/http/auth.decorators.js';
+import { KeyValueStore } from '../../platform/kv/key-value.store.js';
+
+interface RoutePolicy {
+  public: boolean;
+  optional: boolean;
+  roles: string[] | undefined;
+}
+
+/**
+ * The gateway's authentication guard (global). Every route needs a valid access token unless
+ * it is `@Public()`; `@OptionalAuth()` verifies a token when one is sent; `@Roles()` then
+ * checks the caller's role. A token is valid when its HS256 signature (algorithm pinned),
+ * type, expiry, issuer and audience check out and its session is still live in the key-value
+ * store, so logout and revocation take effect on the next request without a call to auth.
+ */
+@Injectable()
+export class AuthenticationGuard implements CanActivate {
+  private readonly key: KeyObject;
+  private readonly verify: Omit<VerifyOptions, 'now'>;
+  private readonly policies = new WeakMap<Function, RoutePolicy>();
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly kv: KeyValueStore,
+    config: AppConfig,
+  ) {
+    this.key = createSecretKey(Buffer.from(config.get('JWT_SECRET'), 'utf8'));
+    this.verify = {
+      issuer: config.get('JWT_ISSUER'),
+      audience: config.get('JWT_AUDIENCE'),
+      leewaySec: config.get('JWT_LEEWAY_S'),
+    };
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    // Message handlers of the parts are reached through the transport, never from outside.
+    if (context.getType() !== 'http') return true;
+    const policy = this.policyOf(context);
+    if (policy.public) return true;
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = req.headers.authorization;
+    if (header === undefined) {
+      if (policy.optional) return true;
+      throw unauthorized('An access token is required.', undefined);
+    }
+    const token = bearerOf(header);
+    if (!token) throw unauthorized('The Authorization header must be "Bearer <token>".', 'invalid_request');
+    const result = verifyAccessToken(token, this.key, this.verify);
+    if (!result.ok) {
+      throw unauthorized(
+        result.reason === 'expired'
+          ? 'The access token has expired.'
+          : 'The access token is invalid.',
+        'invalid_token',
+      );
+    }
+    const c = result.claims;
+    const owner = await this.kv.get(SessionKeys.session(c.sid));
+    if (owner !== c.sub) throw unauthorized('The session has ended.', 'invalid_token');
+    req.actor = {
+      id: c.sub,
+      role: c.role,
+      sid: c.sid,
+      aal: c.aal,
+      amr: c.amr,
+      auth_time: c.auth_time,
+    };
+    if (policy.roles && policy.roles.length && !policy.roles.includes(c.role)) {
+      throw new ProblemException(403, 'forbidden', 'Your role does not allow this action.');
+    }
+    return true;
+  }
+
+  /** Route metadata, read once per handler. */
+  private policyOf(context: ExecutionContext): RoutePolicy {
+    const handler = context.getHandler();
+    let policy = this.policies.get(handler);
+    if (!policy) {
+      const targets = [handler, context.getClass()];
+      policy = {
+        public: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false,
+        optional: this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH, targets) ?? false,
+        roles: this.reflector.getAllAndOverride<string[]>(REQUIRED_ROLES, targets),
+      };
+      this.policies.set(handler, policy);
+    }
+    return policy;
+  }
+}
+
+function bearerOf(header: string): string | undefined {
+  const space = header.indexOf(' ');
+  if (space < 0 || header.slice(0, space).toLowerCase() !== 'bearer') return undefined;
+  const token = header.slice(space + 1).trim();
+  return token || undefined;
+}
+
+/** 401 with the RFC 6750 challenge. */
+function unauthorized(detail: string, error: string | undefined): ProblemException {
+  const challenge = error
+    ? `Bearer realm="platform", error="${error}", error_description="${detail}"`
+    : 'Bearer realm="platform"';
+  return new ProblemException(401, 'unauthorized', detail, {
+    headers: { 'WWW-Authenticate': challenge },
+  });
+}
