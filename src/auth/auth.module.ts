@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { EVENT_CONSUMERS } from '../contracts/events.js';
 import { UsersClient } from '../contracts/users/users.client.js';
 import { MailModule } from '../platform/mail/mail.module.js';
+import { OutboxModule } from '../platform/outbox/outbox.module.js';
 import { AccountUseCases } from './application/account.use-cases.js';
 import { AdminBootstrap } from './application/admin-bootstrap.js';
 import { AuditLog } from './application/audit-log.js';
@@ -24,7 +26,7 @@ import { AuthRpcController } from './rpc/auth.rpc-controller.js';
 
 /** The auth part: message handlers, use cases and persistence. Runs where APP_ROLES has auth. */
 @Module({
-  imports: [MailModule],
+  imports: [MailModule, OutboxModule.forPart('auth', EVENT_CONSUMERS)],
   controllers: [AuthRpcController],
   providers: [
     UsersClient,

@@ -13,6 +13,12 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 export type Mode = 'all' | 'split';
+
+/** The admin every e2e platform bootstraps (ADMIN_EMAIL / ADMIN_PASSWORD). */
+export const E2E_ADMIN = {
+  email: process.env.E2E_ADMIN_EMAIL ?? 'admin@platform.test',
+  password: process.env.E2E_ADMIN_PASSWORD ?? 'E2e-Admin-Passw0rd!',
+};
 export const ROLES = ['gateway', 'auth', 'users', 'payments', 'analytics'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -112,6 +118,11 @@ export async function startPlatform(opts: StartOptions = {}): Promise<PlatformHa
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
     KV_PREFIX: `e2e:${tag}:`,
     NATS_SUBJECT_PREFIX: `e2e_${tag}.`,
+    // The bootstrap admin (test/support/session.ts adminToken()) and a short refresh grace
+    // window so reuse-after-grace tests need not wait the 10 s default.
+    ADMIN_EMAIL: E2E_ADMIN.email,
+    ADMIN_PASSWORD: E2E_ADMIN.password,
+    REFRESH_REUSE_GRACE_S: '3',
     ...opts.env,
   };
   delete base.NODE_OPTIONS; // the test runner's flags are not the server's

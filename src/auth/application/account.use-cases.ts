@@ -105,7 +105,10 @@ export class AccountUseCases {
   }
 
   /** The caller's own security events, newest first, by cursor. */
-  async listAudit(query: { limit?: number; cursor?: string }, meta: RpcMeta): Promise<AuditPageDto> {
+  async listAudit(
+    query: { limit?: number; cursor?: string },
+    meta: RpcMeta,
+  ): Promise<AuditPageDto> {
     const actor = requireActor(meta);
     const limit = Math.min(Math.max(Number(query.limit) || 20, 1), 100);
     const qb = this.ds

@@ -42,7 +42,7 @@ export class AuditLog {
       userAgent: input.meta?.userAgent?.slice(0, 512) ?? null,
       requestId: input.meta?.requestId ?? null,
       sessionId: input.sessionId ?? null,
-      data: (input.data ?? {}) as AuditEventEntity["data"] & object,
+      data: (input.data ?? {}) as AuditEventEntity['data'] & object,
     });
   }
 }

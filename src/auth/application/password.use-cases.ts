@@ -69,7 +69,10 @@ export class PasswordUseCases {
       const now = new Date();
       await m
         .getRepository(CredentialEntity)
-        .update({ userId: cred.userId }, { passwordHash: hash, updatedAt: now, passwordChangedAt: now });
+        .update(
+          { userId: cred.userId },
+          { passwordHash: hash, updatedAt: now, passwordChangedAt: now },
+        );
       await this.audit.record(m, {
         type: 'password.changed',
         userId: cred.userId,
@@ -128,10 +131,12 @@ export class PasswordUseCases {
       if (!t || t.userId !== cred.userId) return false;
       const now = new Date();
       // The mail reached its owner: the address is proven too.
-      await m.getRepository(CredentialEntity).update(
-        { userId: cred.userId },
-        { passwordHash: hash, updatedAt: now, passwordChangedAt: now, emailVerified: true },
-      );
+      await m
+        .getRepository(CredentialEntity)
+        .update(
+          { userId: cred.userId },
+          { passwordHash: hash, updatedAt: now, passwordChangedAt: now, emailVerified: true },
+        );
       await this.audit.record(m, {
         type: 'password.reset',
         userId: cred.userId,

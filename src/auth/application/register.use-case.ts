@@ -67,7 +67,13 @@ export class RegisterUseCase {
 
   /** Profile in users, then credentials (+ audit, event, verification mail) here. */
   async createAccount(
-    input: { id: string; email: string; name: string; passwordHash: string; role: 'member' | 'admin' },
+    input: {
+      id: string;
+      email: string;
+      name: string;
+      passwordHash: string;
+      role: 'member' | 'admin';
+    },
     meta: RpcMeta,
     opts: { verified?: boolean; sendVerification?: boolean } = {},
   ): Promise<RegisteredUserDto> {
@@ -126,7 +132,9 @@ export class RegisterUseCase {
       await this.users.discard(id, meta);
     } catch (err) {
       if (err instanceof ProblemException && err.getStatus() === 404) return;
-      this.logger.error(`could not discard profile ${id} after a failed registration: ${String(err)}`);
+      this.logger.error(
+        `could not discard profile ${id} after a failed registration: ${String(err)}`,
+      );
     }
   }
 }

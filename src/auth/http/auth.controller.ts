@@ -9,7 +9,12 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import type { AuditPageDto, RegisteredUserDto, SessionDto, TokenPairDto } from '../../contracts/auth/auth.dto.js';
+import type {
+  AuditPageDto,
+  RegisteredUserDto,
+  SessionDto,
+  TokenPairDto,
+} from '../../contracts/auth/auth.dto.js';
 import { AuthClient } from '../../contracts/auth/auth.client.js';
 import { hasPrefix } from '../../contracts/common/ids.js';
 import { notFound } from '../../platform/errors/problem.js';

@@ -1,4 +1,5 @@
 import type { PartSchema } from '../../platform/database/index.js';
+import { outboxMigration } from '../../platform/outbox/outbox.migration.js';
 import {
   AuditEventEntity,
   CredentialEntity,
@@ -17,5 +18,5 @@ export const authSchema: PartSchema = {
     OneTimeTokenEntity,
     AuditEventEntity,
   ],
-  migrations: [AuthCreateTables0001],
+  migrations: [AuthCreateTables0001, outboxMigration('auth')],
 };

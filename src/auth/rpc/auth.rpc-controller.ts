@@ -44,7 +44,9 @@ export class AuthRpcController {
   }
 
   @Rpc(AuthPatterns.refresh)
-  refresh(@Payload() { meta, data }: RpcEnvelope<{ refresh_token: string }>): Promise<TokenPairDto> {
+  refresh(
+    @Payload() { meta, data }: RpcEnvelope<{ refresh_token: string }>,
+  ): Promise<TokenPairDto> {
     return this.refreshes.refresh(data?.refresh_token, meta);
   }
 

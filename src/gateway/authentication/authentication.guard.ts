@@ -57,7 +57,8 @@ export class AuthenticationGuard implements CanActivate {
       throw unauthorized('An access token is required.', undefined);
     }
     const token = bearerOf(header);
-    if (!token) throw unauthorized('The Authorization header must be "Bearer <token>".', 'invalid_request');
+    if (!token)
+      throw unauthorized('The Authorization header must be "Bearer <token>".', 'invalid_request');
     const result = verifyAccessToken(token, this.key, this.verify);
     if (!result.ok) {
       throw unauthorized(

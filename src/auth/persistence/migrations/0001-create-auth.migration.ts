@@ -51,7 +51,9 @@ export class AuthCreateTables0001 implements MigrationInterface {
         expires_at timestamptz NOT NULL,
         used_at timestamptz
       )`);
-    await q.query(`CREATE INDEX one_time_tokens_user_idx ON auth.one_time_tokens (user_id, purpose)`);
+    await q.query(
+      `CREATE INDEX one_time_tokens_user_idx ON auth.one_time_tokens (user_id, purpose)`,
+    );
     await q.query(`
       CREATE TABLE auth.audit_events (
         id text PRIMARY KEY,
@@ -70,7 +72,13 @@ export class AuthCreateTables0001 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['audit_events', 'one_time_tokens', 'refresh_tokens', 'sessions', 'credentials']) {
+    for (const t of [
+      'audit_events',
+      'one_time_tokens',
+      'refresh_tokens',
+      'sessions',
+      'credentials',
+    ]) {
       await q.query(`DROP TABLE auth.${t}`);
     }
   }

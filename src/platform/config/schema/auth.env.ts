@@ -2,7 +2,10 @@ import { int, optionalStr, str, url } from '../env-var.js';
 
 /** Settings read by the auth part (and by the gateway's token check). */
 export const authEnv = {
-  JWT_ISSUER: str({ doc: 'iss claim of access tokens (checked by the gateway)', default: 'platform' }),
+  JWT_ISSUER: str({
+    doc: 'iss claim of access tokens (checked by the gateway)',
+    default: 'platform',
+  }),
   JWT_AUDIENCE: str({
     doc: 'aud claim of access tokens (checked by the gateway)',
     default: 'platform-api',
@@ -71,5 +74,8 @@ export const authEnv = {
     protocols: ['smtp', 'smtps'],
     secret: true,
   }),
-  MAIL_FROM: str({ doc: 'Sender of the mail the platform sends', default: 'Platform <no-reply@platform.local>' }),
+  MAIL_FROM: str({
+    doc: 'Sender of the mail the platform sends',
+    default: 'Platform <no-reply@platform.local>',
+  }),
 };
