@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { api, expectProblem } from '../support/api.js';
 import { startPlatform } from '../support/platform-process.js';
+import { login, register } from '../support/session.js';
 
 describe('process lifecycle', () => {
   it('drains in-flight requests on SIGTERM, refuses new ones and exits cleanly', async () => {
@@ -26,4 +28,26 @@ describe('process lifecycle', () => {
       await platform.stop();
     }
   }, 90_000);
+});
+
+describe('data durability', () => {
+  it('keeps accounts across a restart of the platform', async () => {
+    const platform = await startPlatform({ mode: 'all' });
+    const previous = process.env.E2E_URL;
+    process.env.E2E_URL = platform.url;
+    try {
+      const user = await register({ tag: 'durable' });
+      await platform.kill('all', 'SIGTERM');
+      await platform.restart('all');
+      const tokens = await login(user.email, user.password);
+      expect(tokens.access_token).toEqual(expect.any(String));
+      const again = await api('POST', '/api/v1/auth/register', {
+        body: { email: user.email, password: user.password, name: 'Twice' },
+      });
+      expectProblem(again, 409);
+    } finally {
+      process.env.E2E_URL = previous;
+      await platform.stop();
+    }
+  }, 120_000);
 });
