@@ -30,6 +30,9 @@ export class AnalyticsModule implements OnApplicationBootstrap {
 
   /** Partitions for last month, this month and the next ANALYTICS_PARTITIONS_AHEAD. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.partitions.ensureAround(this.clock.now(), this.config.get('ANALYTICS_PARTITIONS_AHEAD'));
+    await this.partitions.ensureAround(
+      this.clock.now(),
+      this.config.get('ANALYTICS_PARTITIONS_AHEAD'),
+    );
   }
 }

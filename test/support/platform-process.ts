@@ -123,6 +123,8 @@ export async function startPlatform(opts: StartOptions = {}): Promise<PlatformHa
     ADMIN_EMAIL: E2E_ADMIN.email,
     ADMIN_PASSWORD: E2E_ADMIN.password,
     REFRESH_REUSE_GRACE_S: '3',
+    // Ingestion key for server-side analytics tests (see test/support/analytics.ts).
+    ANALYTICS_WRITE_KEYS: 'e2e-analytics-write-key-0000000001',
     ...opts.env,
   };
   delete base.NODE_OPTIONS; // the test runner's flags are not the server's

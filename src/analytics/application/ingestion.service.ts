@@ -33,10 +33,11 @@ export class IngestionService {
     private readonly pseudonyms: Pseudonyms,
     metrics: MetricsService,
   ) {
-    this.counter = metrics.counter('analytics_events_total', 'Analytics events by source and outcome', [
-      'source',
-      'outcome',
-    ] as const);
+    this.counter = metrics.counter(
+      'analytics_events_total',
+      'Analytics events by source and outcome',
+      ['source', 'outcome'] as const,
+    );
   }
 
   /** A batch from POST /analytics/events: each event checked alone, stored in one statement. */
@@ -101,11 +102,20 @@ export class IngestionService {
       await this.partitions.ensureFor([row.occurred_at]);
       stored = await this.ds.transaction(async (m) => {
         const n = await this.store.insertBatch([row], now, 'platform', m);
-        await this.store.pseudonymise(event.user_id!, this.pseudonyms.of(event.user_id!), PERSONAL_KEYS, m);
+        await this.store.pseudonymise(
+          event.user_id!,
+          this.pseudonyms.of(event.user_id!),
+          PERSONAL_KEYS,
+          m,
+        );
         return n === 1;
       });
       // A batch that committed while we erased still linked the user: catch it now.
-      await this.store.rewriteEvents(event.user_id, this.pseudonyms.of(event.user_id), PERSONAL_KEYS);
+      await this.store.rewriteEvents(
+        event.user_id,
+        this.pseudonyms.of(event.user_id),
+        PERSONAL_KEYS,
+      );
     } else {
       stored = (await this.store_([row], now, 'platform')) === 1;
     }

@@ -102,7 +102,11 @@ export class QueryService {
       total: sum(series),
       series,
       group_by: q.group_by,
-      groups: top.map((g) => ({ value: g.value, total: g.total, series: this.series(r, (i) => g.counts[i]) })),
+      groups: top.map((g) => ({
+        value: g.value,
+        total: g.total,
+        series: this.series(r, (i) => g.counts[i]),
+      })),
     };
     if (rest.length) {
       const other = this.series(r, (i) => rest.reduce((a, g) => a + g.counts[i], 0));
@@ -179,7 +183,10 @@ export class QueryService {
     }
     const w = q.window_seconds;
     if (!Number.isInteger(w) || w < 1 || w > MAX_FUNNEL_WINDOW_S) {
-      errors.push({ field: 'window_seconds', message: 'window_seconds must be an integer from 1 to 31622400' });
+      errors.push({
+        field: 'window_seconds',
+        message: 'window_seconds must be an integer from 1 to 31622400',
+      });
     }
     const tz = this.zone(q.timezone, errors);
     const from = this.bound(q.from, 'from', tz, errors);
@@ -226,7 +233,11 @@ export class QueryService {
     }
     const cohorts = cohortBounds.length - 1;
     const periods = bounds.length - 1;
-    const { sizes, cells } = await this.store.retention(SIGNUP_EVENTS, bounds, cohortBounds[cohorts]);
+    const { sizes, cells } = await this.store.retention(
+      SIGNUP_EVENTS,
+      bounds,
+      cohortBounds[cohorts],
+    );
     const table = Array.from({ length: cohorts }, (_, c) => new Array<number>(periods - c).fill(0));
     for (const cell of cells) {
       if (cell.c >= 0 && cell.c < cohorts && cell.p >= 0 && cell.p < periods - cell.c) {
@@ -261,7 +272,10 @@ export class QueryService {
   private zone(tz: string | undefined, errors: FieldError[]): string {
     const zone = tz || 'UTC';
     if (!isValidTimeZone(zone)) {
-      errors.push({ field: 'timezone', message: 'timezone must be an IANA time zone name such as Europe/Berlin' });
+      errors.push({
+        field: 'timezone',
+        message: 'timezone must be an IANA time zone name such as Europe/Berlin',
+      });
       return 'UTC';
     }
     return zone;
@@ -274,7 +288,10 @@ export class QueryService {
     }
     const t = parseBound(v, tz);
     if (t === undefined) {
-      errors.push({ field, message: `${field} must be an ISO 8601 date (2026-03-29) or date-time (2026-03-29T02:30:00+02:00)` });
+      errors.push({
+        field,
+        message: `${field} must be an ISO 8601 date (2026-03-29) or date-time (2026-03-29T02:30:00+02:00)`,
+      });
     }
     return t;
   }
@@ -296,7 +313,13 @@ export class QueryService {
     if (errors.length) throw validationProblem(errors);
     const max = this.config.get('ANALYTICS_MAX_BUCKETS');
     try {
-      return { from: from!, to: to!, interval, tz, bounds: bucketBoundaries(from!, to!, interval, tz, max) };
+      return {
+        from: from!,
+        to: to!,
+        interval,
+        tz,
+        bounds: bucketBoundaries(from!, to!, interval, tz, max),
+      };
     } catch (err) {
       if (err instanceof TooManyBucketsError) throw tooMany(max);
       throw err;
@@ -306,7 +329,12 @@ export class QueryService {
 
 function tooMany(max: number) {
   return validationProblem(
-    [{ field: 'interval', message: `the range holds more than ${max} buckets; use a longer interval` }],
+    [
+      {
+        field: 'interval',
+        message: `the range holds more than ${max} buckets; use a longer interval`,
+      },
+    ],
     'Too many buckets.',
   );
 }

@@ -95,7 +95,13 @@ export function zonedToInstant(
   const wall = Date.UTC(year, month - 1, day, hour, minute);
   // Offsets a few hours either side cover every transition near this wall time.
   const candidates = new Set<number>();
-  for (const probe of [wall - 14 * HOUR, wall - 3 * HOUR, wall, wall + 3 * HOUR, wall + 14 * HOUR]) {
+  for (const probe of [
+    wall - 14 * HOUR,
+    wall - 3 * HOUR,
+    wall,
+    wall + 3 * HOUR,
+    wall + 14 * HOUR,
+  ]) {
     candidates.add(offsetAt(probe, tz));
   }
   let best: number | undefined;
@@ -104,10 +110,18 @@ export function zonedToInstant(
     if (offsetAt(t, tz) === off && (best === undefined || t < best)) best = t;
   }
   if (best !== undefined) return best;
-  // In a gap: the wall time never happens; the clock jumps over it at the transition, which is
-  // where the pre-transition offset would have reached it.
+  // In a gap: the wall time never happens. The first instant after it is the transition,
+  // which lies between the wall time read with the later and with the earlier offset.
   const before = offsetAt(wall - 14 * HOUR, tz);
-  return wall - before;
+  const after = offsetAt(wall + 14 * HOUR, tz);
+  let lo = wall - Math.max(before, after);
+  let hi = wall - Math.min(before, after);
+  while (hi - lo > 1000) {
+    const mid = Math.floor((lo + hi) / 2000) * 1000;
+    if (offsetAt(mid, tz) === before) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 function addDays(y: number, m: number, d: number, n: number): [number, number, number] {
@@ -233,6 +247,7 @@ export function formatInZone(instant: number, tz: string): string {
   const off = Math.round(offsetAt(instant, tz) / MINUTE);
   const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
   const sign = off < 0 ? '-' : '+';
-  const zone = off === 0 ? 'Z' : `${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  const zone =
+    off === 0 ? 'Z' : `${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
   return `${pad(l.year, 4)}-${pad(l.month)}-${pad(l.day)}T${pad(l.hour)}:${pad(l.minute)}:${pad(l.second)}${zone}`;
 }

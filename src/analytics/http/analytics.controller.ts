@@ -66,7 +66,10 @@ export class AnalyticsController {
   })
   @ApiAcceptedResponse({ type: IngestResultDto, description: 'Outcome per event' })
   @ApiBadRequestResponse({ ...PROBLEM, description: 'Not a batch, or more than 500 events' })
-  @ApiUnauthorizedResponse({ ...PROBLEM, description: 'Neither a signed-in user nor a valid ingestion key' })
+  @ApiUnauthorizedResponse({
+    ...PROBLEM,
+    description: 'Neither a signed-in user nor a valid ingestion key',
+  })
   @ApiPayloadTooLargeResponse({ ...PROBLEM, description: 'Body over 1 MB' })
   async ingest(
     @Body() body: IngestBatchDto,
@@ -102,7 +105,8 @@ export class AnalyticsController {
   @adminDocs()
   @ApiOperation({
     summary: 'Distinct active users per bucket (DAU, WAU, MAU)',
-    description: 'Distinct signed-in users with at least one event in each bucket (failed logins and deletions do not count).',
+    description:
+      'Distinct signed-in users with at least one event in each bucket (failed logins and deletions do not count).',
   })
   @ApiOkResponse({ type: ActiveUsersDto })
   activeUsers(@Query() q: ActiveUsersQueryDto, @Meta() meta: RpcMeta) {
@@ -114,7 +118,8 @@ export class AnalyticsController {
   @adminDocs()
   @ApiOperation({
     summary: 'Revenue per bucket from payment events',
-    description: 'Gross (succeeded payments), refunds and net, in minor units per ISO 4217 currency.',
+    description:
+      'Gross (succeeded payments), refunds and net, in minor units per ISO 4217 currency.',
   })
   @ApiOkResponse({ type: RevenueDto })
   revenue(@Query() q: RevenueQueryDto, @Meta() meta: RpcMeta) {

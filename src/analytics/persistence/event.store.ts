@@ -292,7 +292,7 @@ export class EventStore {
       cohort AS (SELECT user_id, width_bucket(first, $2::timestamptz[]) AS c FROM s)`;
     const sizes: { c: number; n: number }[] = await this.ds.query(
       `${signups} SELECT c, count(*)::int AS n FROM cohort GROUP BY c`,
-      params,
+      params.slice(0, 4),
     );
     const cells: { c: number; p: number; users: number }[] = await this.ds.query(
       `${signups},

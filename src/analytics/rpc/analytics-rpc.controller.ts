@@ -94,7 +94,9 @@ export class AnalyticsRpcController {
 
   /** For the users part's data export: everything analytics holds about the user. */
   @Rpc(AnalyticsPatterns.exportUser)
-  async exportUser(@Payload() { data }: RpcEnvelope<{ user_id: string }>): Promise<AnalyticsUserExport> {
+  async exportUser(
+    @Payload() { data }: RpcEnvelope<{ user_id: string }>,
+  ): Promise<AnalyticsUserExport> {
     const userId = userIdOf(data);
     const rows = await this.store.eventsOfUser(userId, EXPORT_LIMIT + 1);
     return {

@@ -29,11 +29,16 @@ export class DeliveryController {
       this.logger.warn(`dropped a malformed ${type} delivery`);
       return { stored: false };
     }
-    if (event.user_id !== undefined && event.user_id !== null && typeof event.user_id !== 'string') {
+    if (
+      event.user_id !== undefined &&
+      event.user_id !== null &&
+      typeof event.user_id !== 'string'
+    ) {
       this.logger.warn(`dropped ${type} ${event.id}: user_id is not a string`);
       return { stored: false };
     }
-    const data = event.data && typeof event.data === 'object' && !Array.isArray(event.data) ? event.data : {};
+    const data =
+      event.data && typeof event.data === 'object' && !Array.isArray(event.data) ? event.data : {};
     return this.ingestion.ingestDomainEvent({ ...event, data });
   }
 }

@@ -99,7 +99,12 @@ export interface FunnelResult {
   from: string;
   to: string;
   window_seconds: number;
-  steps: { name: string; users: number; conversion: number | null; step_conversion: number | null }[];
+  steps: {
+    name: string;
+    users: number;
+    conversion: number | null;
+    step_conversion: number | null;
+  }[];
   /** Share of the first step's users that completed every step. */
   conversion: number | null;
 }

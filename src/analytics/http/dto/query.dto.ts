@@ -49,7 +49,10 @@ export class RangeQueryDto {
 }
 
 export class EventMetricsQueryDto extends RangeQueryDto {
-  @ApiPropertyOptional({ description: 'Event name (default: every event)', example: 'Checkout Started' })
+  @ApiPropertyOptional({
+    description: 'Event name (default: every event)',
+    example: 'Checkout Started',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -75,7 +78,10 @@ export class EventMetricsQueryDto extends RangeQueryDto {
 export class ActiveUsersQueryDto extends RangeQueryDto {}
 
 export class RevenueQueryDto extends RangeQueryDto {
-  @ApiPropertyOptional({ description: 'ISO 4217 currency (default: every currency seen)', example: 'EUR' })
+  @ApiPropertyOptional({
+    description: 'ISO 4217 currency (default: every currency seen)',
+    example: 'EUR',
+  })
   @IsOptional()
   @Matches(/^[A-Za-z]{3}$/, { message: 'currency must be an ISO 4217 code such as EUR' })
   currency?: string;
@@ -102,17 +108,28 @@ export class FunnelDto {
   @Max(31622400)
   window_seconds!: number;
 
-  @ApiProperty({ ...FROM, description: 'First steps from (inclusive)', example: '2026-11-18T00:00:00Z' })
+  @ApiProperty({
+    ...FROM,
+    description: 'First steps from (inclusive)',
+    example: '2026-11-18T00:00:00Z',
+  })
   @IsString()
   @MaxLength(40)
   from!: string;
 
-  @ApiProperty({ ...TO, description: 'First steps until (exclusive); later steps may follow within the window', example: '2026-11-25T00:00:00Z' })
+  @ApiProperty({
+    ...TO,
+    description: 'First steps until (exclusive); later steps may follow within the window',
+    example: '2026-11-25T00:00:00Z',
+  })
   @IsString()
   @MaxLength(40)
   to!: string;
 
-  @ApiPropertyOptional({ ...TZ, description: 'Zone for from/to given without offset (default UTC)' })
+  @ApiPropertyOptional({
+    ...TZ,
+    description: 'Zone for from/to given without offset (default UTC)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -120,7 +137,11 @@ export class FunnelDto {
 }
 
 export class RetentionQueryDto {
-  @ApiProperty({ enum: ['signup'], example: 'signup', description: 'Cohorts by first signup (platform registration or a tracked "Signed Up")' })
+  @ApiProperty({
+    enum: ['signup'],
+    example: 'signup',
+    description: 'Cohorts by first signup (platform registration or a tracked "Signed Up")',
+  })
   @IsIn(['signup'])
   cohort!: 'signup';
 

@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class SeriesPointDto {
-  @ApiProperty({ example: '2026-03-29T00:00:00+01:00', description: 'Bucket start, with the zone offset' })
+  @ApiProperty({
+    example: '2026-03-29T00:00:00+01:00',
+    description: 'Bucket start, with the zone offset',
+  })
   bucket_start!: string;
 
   @ApiProperty({ example: 42 })
@@ -176,7 +179,10 @@ export class RetentionCohortDto {
   @ApiProperty({ example: 50 })
   users!: number;
 
-  @ApiProperty({ example: [50, 21, 12], description: 'Users active in period k after signup (k = 0: the signup period)' })
+  @ApiProperty({
+    example: [50, 21, 12],
+    description: 'Users active in period k after signup (k = 0: the signup period)',
+  })
   retained!: number[];
 
   @ApiProperty({ example: [1, 0.42, 0.24], type: [Number] })

@@ -24,7 +24,9 @@ export class AnalyticsInit1764036000000 implements MigrationInterface {
         properties   jsonb       NOT NULL DEFAULT '{}'::jsonb
       ) PARTITION BY RANGE (occurred_at)`);
     await q.query(`CREATE INDEX events_name_time ON analytics.events (name, occurred_at)`);
-    await q.query(`CREATE INDEX events_user ON analytics.events (user_id) WHERE user_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX events_user ON analytics.events (user_id) WHERE user_id IS NOT NULL`,
+    );
     await q.query(`
       CREATE TABLE analytics.event_counts (
         name  text        NOT NULL,
@@ -55,7 +57,14 @@ export class AnalyticsInit1764036000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['erased_users', 'revenue', 'active_users', 'event_counts', 'events', 'event_ids']) {
+    for (const t of [
+      'erased_users',
+      'revenue',
+      'active_users',
+      'event_counts',
+      'events',
+      'event_ids',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS analytics.${t}`);
     }
   }

@@ -7,7 +7,8 @@ export const analyticsEnv = {
     default: [],
     secret: true,
     item: (v) => {
-      if (v.length < 16) throw new Error('each ANALYTICS_WRITE_KEYS entry must be at least 16 characters');
+      if (v.length < 16)
+        throw new Error('each ANALYTICS_WRITE_KEYS entry must be at least 16 characters');
     },
   }),
   ANALYTICS_PSEUDONYM_SECRET: optionalStr({
