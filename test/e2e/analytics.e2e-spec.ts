@@ -1,16 +1,12 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { api, expectProblem } from '../support/api.js';
 import { ANALYTICS_WRITE_KEY, ingest, writeKeyAuth } from '../support/analytics.js';
+import { adminToken, registerAndLogin } from '../support/session.js';
 
 const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const uniq = (name: string) => `${name} ${run}`;
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-
-// Admin sign-in comes from the auth part's test helpers (test/support/session.ts).
-type Session = { adminToken(): Promise<string> };
-const session = (await import('../support/session' + '.js').catch(() => null)) as Session | null;
-const withAdmin = session ? describe : describe.skip;
 
 async function metrics(token: string, path: string, query: Record<string, string>) {
   const qs = new URLSearchParams(query).toString();
@@ -153,10 +149,10 @@ describe(`analytics ingestion (${process.env.E2E_MODE} mode)`, () => {
   });
 });
 
-withAdmin(`analytics queries (${process.env.E2E_MODE} mode)`, () => {
+describe(`analytics queries (${process.env.E2E_MODE} mode)`, () => {
   let token: string;
   beforeAll(async () => {
-    token = await session!.adminToken();
+    token = await adminToken();
   });
 
   it('buckets Europe/Berlin days over the March change (23 h) and October change (25 h), zero-filled', async () => {
@@ -389,5 +385,80 @@ withAdmin(`analytics queries (${process.env.E2E_MODE} mode)`, () => {
       { token },
     );
     expectProblem(many, 400);
+  });
+});
+
+describe(`analytics with signed-in users and platform events (${process.env.E2E_MODE} mode)`, () => {
+  let token: string;
+  beforeAll(async () => {
+    token = await adminToken();
+  });
+
+  async function countToday(name: string): Promise<number> {
+    const now = Date.now();
+    const body = await metrics(token, 'metrics/events', {
+      name,
+      from: new Date(now - 2 * HOUR).toISOString(),
+      to: new Date(now + 2 * HOUR).toISOString(),
+      interval: 'month',
+    });
+    return body.total;
+  }
+
+  async function waitForCount(name: string, expected: number): Promise<number> {
+    const deadline = Date.now() + 20_000;
+    let n = await countToday(name);
+    while (n < expected && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      n = await countToday(name);
+    }
+    return n;
+  }
+
+  it('takes events from a signed-in user as theirs, and refuses events for someone else', async () => {
+    const member = await registerAndLogin({ tag: 'analytics' });
+    const name = uniq('Member Event');
+    const res = await api('POST', '/api/v1/analytics/events', {
+      token: member.token,
+      body: {
+        events: [{ name }, { name, user_id: member.id }, { name, user_id: 'usr_someone_else' }],
+      },
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.accepted).toBe(2);
+    expect(res.body.rejected).toEqual([
+      {
+        index: 2,
+        errors: [{ field: 'user_id', message: 'a signed-in user may only send their own events' }],
+      },
+    ]);
+    // Members cannot read metrics.
+    const forbidden = await api(
+      'GET',
+      '/api/v1/analytics/metrics/events?from=2026-01-01&to=2026-01-02',
+      {
+        token: member.token,
+      },
+    );
+    expectProblem(forbidden, 403);
+    const expired = await api('POST', '/api/v1/analytics/events', {
+      token: member.token + 'x',
+      body: { events: [{ name }] },
+    });
+    expectProblem(expired, 401);
+  });
+
+  it('counts the platform registrations and logins delivered by the outbox exactly once', async () => {
+    const registered = 'auth.user.registered.v1';
+    const loggedIn = 'auth.login.succeeded.v1';
+    await waitForCount(registered, 0);
+    const regBefore = await countToday(registered);
+    const loginBefore = await countToday(loggedIn);
+    for (let i = 0; i < 3; i++) await registerAndLogin({ tag: 'analytics-platform' });
+    expect(await waitForCount(registered, regBefore + 3)).toBe(regBefore + 3);
+    expect(await waitForCount(loggedIn, loginBefore + 3)).toBe(loginBefore + 3);
+    // Still exactly once a moment later (no second delivery counted).
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await countToday(registered)).toBe(regBefore + 3);
   });
 });

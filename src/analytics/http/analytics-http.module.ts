@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsClient } from '../../contracts/analytics/analytics.client.js';
 import { AnalyticsController } from './analytics.controller.js';
-import { WriteKeyGuard } from './write-key.guard.js';
+import { IngestAuthGuard } from './ingest-auth.guard.js';
 
 /** HTTP controllers of the analytics part, mounted by the gateway; they reach the part via its client. */
 @Module({
   controllers: [AnalyticsController],
-  providers: [AnalyticsClient, WriteKeyGuard],
+  providers: [AnalyticsClient, IngestAuthGuard],
 })
 export class AnalyticsHttpModule {}

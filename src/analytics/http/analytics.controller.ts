@@ -13,7 +13,7 @@ import {
 import { AnalyticsClient } from '../../contracts/analytics/analytics.client.js';
 import type { IngestResult } from '../../contracts/analytics/analytics.dto.js';
 import { ProblemException } from '../../platform/errors/index.js';
-import { Meta, OptionalAuth, Roles } from '../../platform/http/index.js';
+import { Meta, Public, Roles } from '../../platform/http/index.js';
 import type { RpcMeta } from '../../platform/transport/index.js';
 import { IngestBatchDto, IngestResultDto } from './dto/ingest.dto.js';
 import {
@@ -30,7 +30,7 @@ import {
   RetentionResultDto,
   RevenueDto,
 } from './dto/results.dto.js';
-import { WriteKeyGuard, type IngestRequest } from './write-key.guard.js';
+import { IngestAuthGuard, type IngestRequest } from './ingest-auth.guard.js';
 
 const MAX_BATCH_BYTES = 1024 * 1024;
 const PROBLEM = { description: 'problem+json', content: { 'application/problem+json': {} } };
@@ -53,8 +53,8 @@ export class AnalyticsController {
   constructor(private readonly analytics: AnalyticsClient) {}
 
   @Post('events')
-  @OptionalAuth()
-  @UseGuards(WriteKeyGuard)
+  @Public()
+  @UseGuards(IngestAuthGuard)
   @HttpCode(202)
   @ApiBearerAuth('bearer')
   @ApiOperation({
