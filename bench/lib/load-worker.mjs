@@ -19,7 +19,9 @@ import { randomUUID, randomBytes } from 'node:crypto';
 function requestsFor(spec, stats) {
   const base = { method: spec.method ?? 'GET', path: spec.path };
   const headers = { ...(spec.headers ?? {}) };
-  if (spec.body !== undefined) headers['content-type'] = 'application/json';
+  if (spec.body !== undefined || spec.kind === 'refresh' || spec.kind === 'analytics') {
+    headers['content-type'] = 'application/json';
+  }
   const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
   switch (spec.kind ?? 'static') {
     case 'static':
