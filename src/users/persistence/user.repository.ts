@@ -82,6 +82,16 @@ export class UserRepository {
     return qb.getMany();
   }
 
+  /** Admins that can act (not disabled, not deleted); locks them so two demotions serialise. */
+  async countActiveAdmins(m: EntityManager): Promise<number> {
+    const rows: { id: string }[] = await m.query(
+      `SELECT id FROM users.users
+        WHERE role = 'admin' AND NOT disabled AND deleted_at IS NULL AND erased_at IS NULL
+        ORDER BY id FOR UPDATE`,
+    );
+    return rows.length;
+  }
+
   /** Users whose erasure is due, oldest first. */
   dueForErasure(now: Date, limit: number, m: EntityManager = this.ds.manager) {
     return m

@@ -1,0 +1,175 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+const USER_ID = 'usr_0mhx3k2a1b9q3x7c2v8k4p1z5n';
+const CREATED = '2026-11-25T02:13:05.120Z';
+
+/** `GET /users/{user_id}`: the seed's shape. */
+export class PublicUserDto {
+  @ApiProperty({ example: USER_ID })
+  id: string;
+
+  @ApiProperty({ example: 'ada@example.com' })
+  email: string;
+
+  @ApiProperty({ example: 'Ada Lovelace' })
+  name: string;
+
+  @ApiProperty({ example: CREATED, format: 'date-time' })
+  created_at: string;
+
+  @ApiProperty({ enum: ['member', 'admin'], example: 'member' })
+  role: 'member' | 'admin';
+}
+
+/** `GET /users/me`: the caller's profile. */
+export class ProfileDto extends PublicUserDto {
+  @ApiProperty({ example: true })
+  email_verified: boolean;
+
+  @ApiProperty({ type: String, nullable: true, example: 'en-GB', description: 'BCP 47' })
+  locale: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Europe/London', description: 'IANA' })
+  timezone: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'https://cdn.example.com/avatars/ada.png',
+  })
+  avatar_url: string | null;
+
+  @ApiProperty({ example: '2026-11-25T02:20:41.001Z', format: 'date-time' })
+  updated_at: string;
+}
+
+/** What admins see of a user. */
+export class AdminUserDto extends ProfileDto {
+  @ApiProperty({ example: false, description: 'true when disabled or deleted' })
+  disabled: boolean;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    example: null,
+    description: 'When deletion was requested; the data is erased USER_RETENTION_DAYS later',
+  })
+  deleted_at: string | null;
+}
+
+export class UserPageDto {
+  @ApiProperty({ type: [AdminUserDto] })
+  data: AdminUserDto[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'djE6dXNyXzBtaHgzazJhMWI5cTN4N2MydjhrNHAxejVu',
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
+  next_cursor: string | null;
+}
+
+export class NotificationsDto {
+  @ApiProperty({ example: true, description: 'Always on: security mail cannot be turned off' })
+  security: boolean;
+
+  @ApiProperty({ example: true })
+  product: boolean;
+
+  @ApiProperty({ example: false })
+  marketing: boolean;
+}
+
+export class PreferencesDto {
+  @ApiProperty({ type: String, nullable: true, example: 'de-DE', description: 'BCP 47' })
+  locale: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Europe/Berlin', description: 'IANA' })
+  timezone: string | null;
+
+  @ApiProperty({ enum: ['light', 'dark', 'system'], example: 'dark' })
+  theme: 'light' | 'dark' | 'system';
+
+  @ApiProperty({ type: NotificationsDto })
+  notifications: NotificationsDto;
+
+  @ApiProperty({
+    description: 'Free JSON for clients, at most 16 KB',
+    example: { dashboard: { pinned: ['revenue', 'signups'] } },
+  })
+  custom: unknown;
+}
+
+export class UserExportDto {
+  @ApiProperty({ example: 'platform.user-export.v1' })
+  format: string;
+
+  @ApiProperty({ example: '2026-11-25T03:00:00.000Z', format: 'date-time' })
+  exported_at: string;
+
+  @ApiProperty({ example: USER_ID })
+  user_id: string;
+
+  @ApiProperty({ type: AdminUserDto })
+  profile: AdminUserDto;
+
+  @ApiProperty({ type: PreferencesDto })
+  preferences: PreferencesDto;
+
+  @ApiPropertyOptional({
+    description: 'From the auth part: sessions, security audit, credentials metadata',
+    example: {
+      sessions: [{ id: 'ses_0mhx3k2a1b9q3x7c2v8k4p1z5n', created_at: CREATED, ip: '203.0.113.7' }],
+      audit: [{ type: 'login.succeeded', at: CREATED }],
+    },
+  })
+  auth: unknown;
+
+  @ApiPropertyOptional({
+    description: 'From the payments part: payments and refunds',
+    example: {
+      payments: [{ id: 'pay_0mhx3k2a1b9q3x7c2v8k4p1z5n', amount: 1999, currency: 'EUR' }],
+    },
+  })
+  payments: unknown;
+
+  @ApiPropertyOptional({
+    description: 'From the analytics part: events about the user',
+    example: { events: [{ name: 'signup', timestamp: CREATED }] },
+  })
+  analytics: unknown;
+}
+
+class FieldErrorDto {
+  @ApiProperty({ example: 'role' })
+  field: string;
+
+  @ApiProperty({ example: 'unknown field "role"' })
+  message: string;
+}
+
+/** RFC 9457 problem details, the body of every error. */
+export class ProblemDto {
+  @ApiProperty({ example: 'https://platform.dev/problems/validation-error' })
+  type: string;
+
+  @ApiProperty({ example: 'Validation failed' })
+  title: string;
+
+  @ApiProperty({ example: 400 })
+  status: number;
+
+  @ApiPropertyOptional({ example: 'The request is invalid.' })
+  detail?: string;
+
+  @ApiPropertyOptional({ example: '/api/v1/users/me' })
+  instance?: string;
+
+  @ApiProperty({ example: '0b8e6f55-8c1e-4c0b-9a55-3f0f8f7a2c11' })
+  request_id: string;
+
+  @ApiPropertyOptional({ type: [FieldErrorDto] })
+  errors?: FieldErrorDto[];
+}
