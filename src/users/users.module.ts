@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { EVENT_CONSUMERS } from '../contracts/events.js';
+import { OutboxModule } from '../platform/outbox/index.js';
 import { AdminUseCases } from './application/admin.use-cases.js';
 import { ErasureJob } from './application/erasure.job.js';
 import { ErasureUseCases } from './application/erasure.use-cases.js';
@@ -13,6 +15,7 @@ import { UsersRpcController } from './rpc/users.rpc-controller.js';
 
 /** The users part: message handlers, use cases and persistence. Runs where APP_ROLES has users. */
 @Module({
+  imports: [OutboxModule.forPart('users', EVENT_CONSUMERS)],
   controllers: [UserRegistryRpcController, UsersRpcController],
   providers: [
     UserRepository,

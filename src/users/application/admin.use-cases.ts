@@ -146,8 +146,14 @@ export class AdminUseCases {
       const disables = c.disabled === true && !r.disabled && r.role === 'admin';
       if ((demotes || disables) && admins <= 1) throw lastAdmin();
       const changed: string[] = [];
-      if (name !== undefined && name !== r.name) ((r.name = name), changed.push('name'));
-      if ('role' in c && c.role !== r.role) ((r.role = c.role as string), changed.push('role'));
+      if (name !== undefined && name !== r.name) {
+        r.name = name;
+        changed.push('name');
+      }
+      if ('role' in c && c.role !== r.role) {
+        r.role = c.role as string;
+        changed.push('role');
+      }
       if ('disabled' in c && c.disabled !== r.disabled) {
         r.disabled = c.disabled as boolean;
         changed.push('disabled');

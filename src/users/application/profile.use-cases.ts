@@ -5,7 +5,6 @@ import type {
   PreferencesView,
   ProfileView,
   PublicUserView,
-  UpdateProfileCommand,
 } from '../../contracts/users/user.views.js';
 import { UsersEvents } from '../../contracts/users/users.patterns.js';
 import { isAdmin } from '../domain/access.js';
