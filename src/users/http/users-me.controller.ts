@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Patch } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -9,6 +9,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ProblemException } from '../../platform/errors/index.js';
 import { CurrentActor, Meta } from '../../platform/http/index.js';
 import type { Actor, RpcMeta } from '../../platform/transport/rpc-meta.js';
 import { UsersClient } from '../../contracts/users/users.client.js';
@@ -119,7 +120,16 @@ export class UsersMeController {
     @CurrentActor() actor: Actor | undefined,
     @Body() patch: Record<string, unknown>,
     @Meta() meta: RpcMeta,
+    @Headers('content-type') contentType?: string,
   ): Promise<PreferencesView> {
+    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== MERGE_PATCH_JSON && type !== 'application/json') {
+      throw new ProblemException(
+        415,
+        'unsupported-media-type',
+        `Send the patch as ${MERGE_PATCH_JSON} (or application/json).`,
+      );
+    }
     return this.users.patchPreferences(actor?.id ?? '', patch, meta);
   }
 
