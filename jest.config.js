@@ -36,5 +36,14 @@ export default {
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       testTimeout: 60000,
     },
+    {
+      // `npm run test:faults`: tokens, fuzzing, access control, faults, crashes, log scan.
+      ...common,
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/test/reliability/**/*.rel-spec.ts'],
+      globalSetup: '<rootDir>/test/reliability/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/reliability/support/global-teardown.ts',
+      testTimeout: 180000,
+    },
   ],
 };
