@@ -1,0 +1,137 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  type ValidationOptions,
+} from 'class-validator';
+
+const METHODS = ['card', 'paypal', 'wire'] as const;
+const STATUSES = [
+  'requires_action',
+  'processing',
+  'succeeded',
+  'failed',
+  'canceled',
+  'partially_refunded',
+  'refunded',
+] as const;
+
+/** Stripe's metadata rules: at most 50 keys, keys up to 40 characters, string values up to 500. */
+function IsMetadata(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isMetadata',
+      validator: {
+        validate: (value: unknown) =>
+          !!value &&
+          typeof value === 'object' &&
+          !Array.isArray(value) &&
+          Object.keys(value).length <= 50 &&
+          Object.entries(value).every(
+            ([k, v]) => k.length >= 1 && k.length <= 40 && typeof v === 'string' && v.length <= 500,
+          ),
+        defaultMessage: () =>
+          'metadata holds at most 50 keys (1-40 characters) with string values up to 500 characters',
+      },
+    },
+    options,
+  );
+}
+
+export class CreatePaymentRequest {
+  @ApiProperty({
+    description:
+      'Amount in integer minor units of the currency (its ISO 4217 exponent decides: JPY 0, EUR 2, KWD 3). 1050 EUR = €10.50.',
+    example: 1050,
+    minimum: 1,
+    maximum: 99_999_999_999,
+  })
+  @IsInt()
+  @Min(1)
+  @Max(99_999_999_999)
+  amount: number;
+
+  @ApiProperty({ description: 'ISO 4217 currency code', example: 'EUR', pattern: '^[A-Z]{3}$' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  @IsString()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be a three-letter ISO 4217 code' })
+  currency: string;
+
+  @ApiProperty({ enum: METHODS, example: 'card' })
+  @IsIn(METHODS)
+  method: (typeof METHODS)[number];
+
+  @ApiPropertyOptional({ example: 'Order #1042', maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  description?: string;
+
+  @ApiPropertyOptional({
+    description: 'Your key/value pairs (Stripe rules: ≤50 keys, keys ≤40 chars, values ≤500 chars)',
+    example: { order_id: '1042' },
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  @IsOptional()
+  @IsObject()
+  @IsMetadata()
+  metadata?: Record<string, string>;
+}
+
+export class CreateRefundRequest {
+  @ApiPropertyOptional({
+    description: 'Minor units to refund; default: everything not refunded yet',
+    example: 500,
+    minimum: 1,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(99_999_999_999)
+  amount?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Why (free text; duplicate, fraudulent and requested_by_customer are passed to Stripe as its reason)',
+    example: 'requested_by_customer',
+    maxLength: 500,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+export class ListPaymentsRequest {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, example: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    description: 'next_cursor of the previous page',
+    example: 'pay_0mhx3k2a1b9f3k2a1b9f3k2a1b',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^pay_[0-9a-z]{10,40}$/, { message: 'cursor must be a payment id' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ enum: STATUSES, example: 'succeeded' })
+  @IsOptional()
+  @IsIn(STATUSES)
+  status?: (typeof STATUSES)[number];
+}
