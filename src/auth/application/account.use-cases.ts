@@ -66,6 +66,16 @@ export class AccountUseCases {
     return rows.map((s) => toSessionDto(s, actor.sid));
   }
 
+  /** An admin's view of someone's sessions. */
+  async listUserSessions(userId: string, meta: RpcMeta): Promise<SessionDto[]> {
+    const actor = requireActor(meta);
+    if (actor.role !== 'admin') {
+      throw new ProblemException(403, 'forbidden', 'Your role does not allow this action.');
+    }
+    const rows = await this.sessions.listActive(userId);
+    return rows.map((s) => toSessionDto(s));
+  }
+
   async revokeSession(sessionId: string, meta: RpcMeta): Promise<void> {
     const actor = requireActor(meta);
     const done = await this.sessions.revokeForUser(actor.id, {

@@ -72,6 +72,13 @@ export class AuthRpcController {
     return this.accounts.revokeOthers(meta);
   }
 
+  @Rpc(AuthPatterns.listUserSessions)
+  listUserSessions(
+    @Payload() { meta, data }: RpcEnvelope<{ user_id: string }>,
+  ): Promise<SessionDto[]> {
+    return this.accounts.listUserSessions(String(data?.user_id), meta);
+  }
+
   @Rpc(AuthPatterns.revokeUserSessions)
   revokeAll(
     @Payload() { meta, data }: RpcEnvelope<{ user_id: string; except_session_id?: string }>,

@@ -97,6 +97,10 @@ export class AuthClient {
     return this.rpc.send(AuthPatterns.resendVerification, {}, meta);
   }
 
+  listUserSessions(userId: string, meta: RpcMeta): Promise<SessionDto[]> {
+    return this.rpc.send(AuthPatterns.listUserSessions, { user_id: userId }, meta);
+  }
+
   listAudit(query: { limit?: number; cursor?: string }, meta: RpcMeta): Promise<AuditPageDto> {
     return this.rpc.send(AuthPatterns.listAudit, query, meta);
   }

@@ -37,6 +37,8 @@ export const AuthPatterns = {
   verifyEmail: 'auth.email.verify',
   /** (actor) -> void (always accepted). */
   resendVerification: 'auth.email.resend',
+  /** (admin) `{ user_id }` -> `SessionDto[]` (current is always false). */
+  listUserSessions: 'auth.sessions.list-for-user',
   /** (actor) `{ limit?, cursor? }` -> `AuditPageDto`. */
   listAudit: 'auth.audit.list',
 } as const;

@@ -65,7 +65,7 @@ export class RefreshRequest {
   })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(256)
+  @MaxLength(4096)
   refresh_token: string;
 }
 
