@@ -3,11 +3,18 @@
  * Summarises a V8 `.cpuprofile` (from `node --cpu-prof`): self time per function and per
  * package, so a profile can be read without DevTools.
  *
- *   node bench/profile-summary.mjs <file.cpuprofile> [top=25]
+ *   node bench/profile-summary.mjs <file.cpuprofile> [top=25] [--window=<from>,<to>]
+ *
+ * --window keeps only the samples taken between <from> and <to> ms after the profile started
+ * (the runner logs each scenario's measured window, in ms after the platform's spawn, when
+ * BENCH_NODE_ARGS is set), so start-up and other scenarios stay out of the figures.
  */
 import { readFileSync } from 'node:fs';
 
-const [file, topArg] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const windowArg = args.find((a) => a.startsWith('--window='));
+const [file, topArg] = args.filter((a) => !a.startsWith('--'));
+const [fromMs, toMs] = windowArg ? windowArg.slice(9).split(',').map(Number) : [0, Infinity];
 if (!file) {
   process.stderr.write('usage: node bench/profile-summary.mjs <file.cpuprofile> [top]\n');
   process.exit(2);
@@ -16,9 +23,13 @@ const top = Number(topArg ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfUs = new Map();
-profile.samples.forEach((id, i) =>
-  selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
-);
+let at = 0;
+profile.samples.forEach((id, i) => {
+  const dt = profile.timeDeltas[i] ?? 0;
+  at += dt;
+  if (at / 1000 < fromMs || at / 1000 > toMs) return;
+  selfUs.set(id, (selfUs.get(id) ?? 0) + dt);
+});
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
 function where(url) {

@@ -177,6 +177,8 @@ export async function startPlatform(opts) {
     procs,
     logDir,
     startupMs: 0,
+    /** performance.now() when the processes were spawned (profiles count from about then). */
+    spawnedAt: started,
     pids: () => [...procs.values()].map((p) => p.pid),
     /** Sum over the platform's processes of the current RSS (MB). */
     rssMb: () => sumMb(handle.pids().map((pid) => memoryOf(pid).rssKb)),

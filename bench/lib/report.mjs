@@ -12,12 +12,13 @@ const ratio = (r) => (r === undefined ? '–' : r >= 0.1 ? r.toFixed(2) : r.toFi
 const met = (m) => (m === undefined ? '' : m ? 'met' : 'missed');
 
 function rowCells(r) {
-  if (r.status !== 'ok') return [r.name, `${r.status}: ${r.reason}`, '', '', '', '', '', ''];
+  if (r.status !== 'ok') return [r.name, `${r.status}: ${r.reason}`, '', '', '', '', '', '', ''];
   const errs = (r.non2xx ?? 0) + (r.errors ?? 0);
   const rate = `${n0(r.rate)} ${r.unit}${errs ? ` (${n0(errs)} failed)` : ''}`;
   return [
     r.name,
     rate,
+    r.connections ?? '',
     ms(r.p50),
     ms(r.p99),
     r.peakRssMb ? n0(r.peakRssMb) : '–',
@@ -27,7 +28,17 @@ function rowCells(r) {
   ];
 }
 
-const HEAD = ['scenario', 'rate', 'p50 ms', 'p99 ms', 'peak RSS MB', 'baseline', 'ratio', 'target'];
+const HEAD = [
+  'scenario',
+  'rate',
+  'conns',
+  'p50 ms',
+  'p99 ms',
+  'peak RSS MB',
+  'baseline',
+  'ratio',
+  'target',
+];
 
 function describeMode(m) {
   return `${m.mode === 'all' ? 'all parts in one process' : `split: ${m.processes} processes over NATS`} (${m.database}, ${m.kv} store, ${m.transport} transport)`;
@@ -147,7 +158,7 @@ export function renderMarkdown(results) {
       `Rate limits raised far above the load (RATE_LIMIT_* = 1000000000/1m), so the limiter runs but never throttles; log level \`${s.logLevel}\`.`,
   );
   out.push(
-    `- Load: autocannon in a separate process on 127.0.0.1, ${s.connections} connections (ingestion ${s.analyticsConnections}), ` +
+    `- Load: autocannon in a separate process on 127.0.0.1, ${s.connections} connections (login ${s.loginConnections}, ingestion ${s.analyticsConnections}), ` +
       `${s.warmup} s warm-up then ${s.duration} s measured per scenario; baselines ${s.baselineSeconds} s.` +
       (s.smoke ? ' **Smoke run: not a measurement.**' : ''),
   );
