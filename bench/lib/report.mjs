@@ -12,7 +12,8 @@ const ratio = (r) => (r === undefined ? '–' : r >= 0.1 ? r.toFixed(2) : r.toFi
 const met = (m) => (m === undefined ? '' : m ? 'met' : 'missed');
 
 function rowCells(r) {
-  if (r.status !== 'ok') return [r.name, `${r.status}: ${r.reason}`, '', '', '', '', '', '', ''];
+  if (r.status !== 'ok')
+    return [r.name, `${r.status}: ${r.reason}`, '', '', '', '', '', '', '', ''];
   const errs = (r.non2xx ?? 0) + (r.errors ?? 0);
   const rate = `${n0(r.rate)} ${r.unit}${errs ? ` (${n0(errs)} failed)` : ''}`;
   return [
@@ -22,8 +23,9 @@ function rowCells(r) {
     ms(r.p50),
     ms(r.p99),
     r.peakRssMb ? n0(r.peakRssMb) : '–',
+    r.cpuUsPerOk ? n0(r.cpuUsPerOk) : '–',
     r.baseline ?? r.note ?? '',
-    ratio(r.ratio),
+    ratio(r.ratio) + (r.cpuRatio !== undefined ? ` (CPU ${ratio(r.cpuRatio)})` : ''),
     r.target ? `${r.target}: **${met(r.met)}**` : '',
   ];
 }
@@ -35,6 +37,7 @@ const HEAD = [
   'p50 ms',
   'p99 ms',
   'peak RSS MB',
+  'CPU µs/req',
   'baseline',
   'ratio',
   'target',
