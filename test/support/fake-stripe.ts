@@ -38,6 +38,8 @@ export async function startFakeStripe(port = 0): Promise<FakeStripe> {
   /** Requests per "METHOD path" and per Idempotency-Key. */
   const calls: { method: string; path: string; key: string | null; at: number }[] = [];
   let failNext = 0;
+  /** Answers to creates are held this long (to observe a request while it is in flight). */
+  let delayMs = 0;
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -56,6 +58,7 @@ export async function startFakeStripe(port = 0): Promise<FakeStripe> {
         failNext--;
         return sendJson(res, 500, { error: { type: 'api_error', message: 'Simulated outage' } });
       }
+      if (delayMs && req.method === 'POST') await new Promise((r) => setTimeout(r, delayMs));
       const params = parseStripeForm(text);
       if (req.method === 'POST' && key) {
         const prev = saved.get(`${path}|${key}`);
@@ -191,6 +194,10 @@ export async function startFakeStripe(port = 0): Promise<FakeStripe> {
     if (path === '/__control/fail-next') {
       failNext = Number(body.count ?? 1);
       return sendJson(res, 200, { failNext });
+    }
+    if (path === '/__control/delay') {
+      delayMs = Number(body.ms ?? 0);
+      return sendJson(res, 200, { delayMs });
     }
     if ((m = path.match(/^\/__control\/payment_intents\/([^/]+)$/))) {
       const intent = intents.get(m[1]);

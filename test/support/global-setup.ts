@@ -3,6 +3,10 @@
 import { startPlatform, type Mode } from './platform-process';
 // @ts-ignore TS2835
 import { startMailSink } from './mailbox';
+// @ts-ignore TS2835
+import { startFakeStripe } from './fake-stripe';
+// @ts-ignore TS2835
+import { startFakePaypal } from './fake-paypal';
 import { join } from 'node:path';
 
 /** Starts the platform once for the e2e suite; E2E_MODE=all (default) or split. */
@@ -18,7 +22,23 @@ export default async function globalSetup() {
   const mail = await startMailSink(mailDir);
   (globalThis as { __MAIL__?: unknown }).__MAIL__ = mail;
   process.env.E2E_MAIL_DIR = mail.dir;
-  const platform = await startPlatform({ mode, env: { SMTP_URL: mail.url } });
+  // Stripe and PayPal stand-ins on 127.0.0.1; their official SDKs in the platform talk to them.
+  const stripe = await startFakeStripe();
+  const paypal = await startFakePaypal();
+  (globalThis as { __FAKE_PROVIDERS__?: unknown }).__FAKE_PROVIDERS__ = [stripe, paypal];
+  process.env.E2E_STRIPE_URL = stripe.url;
+  process.env.E2E_STRIPE_WEBHOOK_SECRET = stripe.webhookSecret;
+  process.env.E2E_PAYPAL_URL = paypal.url;
+  const paymentsEnv = {
+    STRIPE_SECRET_KEY: stripe.secretKey,
+    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+    STRIPE_API_URL: stripe.url,
+    PAYPAL_CLIENT_ID: paypal.clientId,
+    PAYPAL_CLIENT_SECRET: paypal.clientSecret,
+    PAYPAL_WEBHOOK_ID: paypal.webhookId,
+    PAYPAL_API_URL: paypal.url,
+  };
+  const platform = await startPlatform({ mode, env: { SMTP_URL: mail.url, ...paymentsEnv } });
   (globalThis as { __PLATFORM__?: unknown }).__PLATFORM__ = platform;
   process.env.E2E_URL = platform.url;
   process.env.E2E_MODE = mode;

@@ -6,4 +6,7 @@ export default async function globalTeardown() {
   await platform?.stop();
   const mail = (globalThis as { __MAIL__?: MailSink }).__MAIL__;
   await mail?.close();
+  const fakes = (globalThis as { __FAKE_PROVIDERS__?: { close(): Promise<void> }[] })
+    .__FAKE_PROVIDERS__;
+  await Promise.all((fakes ?? []).map((f) => f.close()));
 }
