@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { api, expectProblem } from '../support/api.js';
 import { ANALYTICS_WRITE_KEY, ingest, writeKeyAuth } from '../support/analytics.js';
+import { camt053 } from '../support/payments-fixtures.js';
 import { adminToken, registerAndLogin } from '../support/session.js';
 
 const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -460,5 +461,70 @@ describe(`analytics with signed-in users and platform events (${process.env.E2E_
     // Still exactly once a moment later (no second delivery counted).
     await new Promise((r) => setTimeout(r, 1500));
     expect(await countToday(registered)).toBe(regBefore + 3);
+  });
+
+  it('reports revenue from payment events: gross, refunds and net after a refund', async () => {
+    const window = () => {
+      const now = Date.now();
+      return {
+        from: new Date(now - 2 * HOUR).toISOString(),
+        to: new Date(now + 2 * HOUR).toISOString(),
+        interval: 'day',
+        currency: 'EUR',
+      };
+    };
+    const eur = async () => (await metrics(token, 'metrics/revenue', window())).totals.EUR;
+    const before = await eur();
+    expect(before).toEqual({
+      gross: expect.any(Number),
+      refunds: expect.any(Number),
+      net: before.gross - before.refunds,
+    });
+
+    // A wire payment, paid by a bank statement, then partly refunded.
+    const payer = await registerAndLogin({ tag: 'analytics-revenue' });
+    const created = await api('POST', '/api/v1/payments', {
+      token: payer.token,
+      headers: { 'idempotency-key': `an-${run}` },
+      body: { amount: 12345, currency: 'EUR', method: 'wire' },
+    });
+    expect(created.status).toBe(201);
+    const reference = created.body.next_action.reference;
+    const statement = await api('POST', '/api/v1/payments/wire/statements', {
+      token,
+      raw: camt053([{ amount: '123.45', currency: 'EUR', ref: reference }]),
+      headers: { 'content-type': 'application/xml' },
+    });
+    expect(statement.status).toBe(200);
+    const paid = await api('GET', `/api/v1/payments/${created.body.id}`, { token: payer.token });
+    expect(paid.body.status).toBe('succeeded');
+    const refund = await api('POST', `/api/v1/payments/${created.body.id}/refunds`, {
+      token,
+      headers: { 'idempotency-key': `an-refund-${run}` },
+      body: { amount: 2345 },
+    });
+    expect(refund.status).toBe(201);
+
+    // The outbox delivers both events; the revenue then shows them exactly once.
+    const deadline = Date.now() + 20_000;
+    let after = await eur();
+    while (
+      (after.gross < before.gross + 12345 || after.refunds < before.refunds + 2345) &&
+      Date.now() < deadline
+    ) {
+      await new Promise((r) => setTimeout(r, 200));
+      after = await eur();
+    }
+    expect(after).toEqual({
+      gross: before.gross + 12345,
+      refunds: before.refunds + 2345,
+      net: before.net + 10000,
+    });
+    const { currency: _currency, ...range } = window();
+    const refunds = await metrics(token, 'metrics/events', {
+      ...range,
+      name: 'payments.payment.refunded.v1',
+    });
+    expect(refunds.total).toBeGreaterThanOrEqual(1);
   });
 });
