@@ -709,6 +709,21 @@ describe(`payments (${process.env.E2E_MODE} mode)`, () => {
     });
   });
 
+  (process.env.E2E_MODE === 'split' ? it.skip : it)(
+    'counts payments by status in /metrics (one process serves them all)',
+    async () => {
+      await succeededCard(alice, 333);
+      const res = await api('GET', '/metrics');
+      expect(res.status).toBe(200);
+      expect(res.text).toMatch(
+        /payments_by_status_total\{status="succeeded",method="card"\} [1-9]/,
+      );
+      expect(res.text).toMatch(
+        /payments_by_status_total\{status="requires_action",method="wire"\} [1-9]/,
+      );
+    },
+  );
+
   it('documents every payments endpoint in the OpenAPI document', async () => {
     const res = await api('GET', '/docs-json');
     expect(res.status).toBe(200);
