@@ -36,6 +36,8 @@ export interface PlatformHandle {
     { child: ChildProcess; healthUrl: string; logFile: string; env: NodeJS.ProcessEnv }
   >;
   logDir: string;
+  /** Every gateway process's base URL (split mode with `gatewayReplicas` has several). */
+  gatewayUrls: string[];
   /** Restarts one process (after a crash or kill) with the same settings. */
   restart(role: string): Promise<void>;
   kill(role: string, signal?: NodeJS.Signals): Promise<void>;
@@ -48,7 +50,24 @@ export interface StartOptions {
   /** Keep the database after stop (crash tests restart against it). */
   keepData?: boolean;
   readyTimeoutMs?: number;
+  /** Split mode: how many gateway processes share the parts (named gateway, gateway-2, ...). */
+  gatewayReplicas?: number;
+  /** Extra settings for some processes only, by process name (`gateway`, `gateway-2`, `auth`, `all`...). */
+  processEnv?: Record<string, NodeJS.ProcessEnv>;
 }
+
+/**
+ * Rate limits of the shared e2e platform: every test calls from 127.0.0.1, so the production
+ * budgets would throttle the suite. Tests of the limits start their own platform with tight ones.
+ */
+export const E2E_RATE_LIMITS: NodeJS.ProcessEnv = {
+  RATE_LIMIT_IP: '100000/1m',
+  RATE_LIMIT_USER: '100000/1m',
+  RATE_LIMIT_LOGIN: '100000/1m',
+  RATE_LIMIT_PASSWORD: '100000/1m',
+  RATE_LIMIT_MFA: '100000/1m',
+  RATE_LIMIT_TOKEN: '100000/1m',
+};
 
 export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -113,6 +132,7 @@ export async function startPlatform(opts: StartOptions = {}): Promise<PlatformHa
   const logDir = join(ROOT, '.test-data', 'logs', tag);
   mkdirSync(logDir, { recursive: true });
   const base: NodeJS.ProcessEnv = {
+    ...E2E_RATE_LIMITS,
     ...process.env,
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
@@ -181,12 +201,24 @@ export async function startPlatform(opts: StartOptions = {}): Promise<PlatformHa
         healthUrl: `http://127.0.0.1:${hp}`,
       });
     }
+    for (let i = 2; i <= (opts.gatewayReplicas ?? 1); i++) {
+      const gp = await freePort();
+      specs.push({
+        name: `gateway-${i}`,
+        env: { ...base, APP_ROLES: 'gateway', PORT: String(gp), HEALTH_PORT: String(gp) },
+        healthUrl: `http://127.0.0.1:${gp}`,
+      });
+    }
   }
+  for (const s of specs) Object.assign(s.env, opts.processEnv?.[s.name]);
   const timeout = opts.readyTimeoutMs ?? 60_000;
   for (const s of specs) launch(s.name, s.env, s.healthUrl);
   const handle: PlatformHandle = {
     mode,
     url: `http://127.0.0.1:${port}`,
+    gatewayUrls: specs
+      .filter((s) => s.name === 'all' || s.name.startsWith('gateway'))
+      .map((s) => s.healthUrl),
     env: base,
     procs,
     logDir,

@@ -5,7 +5,10 @@ import { RequestMethod } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../config/config.js';
 import { loadConfig, rolesOf } from '../config/load-config.js';
+import { HttpEdgeHook } from '../http/edge.js';
+import { installEdgeHooks, registerEdgePlugins, trustProxyOf } from '../http/edge-plugins.js';
 import { ProblemFilter } from '../http/problem.filter.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { requestIdOf } from '../http/request-id.js';
 import { createValidationPipe } from '../http/validation.js';
 import { InProcessBus } from '../transport/in-process.bus.js';
@@ -52,7 +55,8 @@ export async function startApp(
     requestIdHeader: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    trustProxy: false,
+    // X-Forwarded-For is believed only from these proxies (the client IP of rate limits).
+    trustProxy: trustProxyOf(config),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     RootModule.forRoles(config, bus, parts),
@@ -67,6 +71,11 @@ export async function startApp(
     (req.raw as typeof req.raw & { id?: string }).id = String(req.id);
     reply.header('x-request-id', req.id);
   });
+  installEdgeHooks(fastify, config, app.get(MetricsService));
+  if (gateway) {
+    await registerEdgePlugins(app, config);
+    app.get(HttpEdgeHook, { strict: false }).install(fastify);
+  }
 
   app.setGlobalPrefix('api/v1', {
     exclude: ROOT_PATHS.map((path) => ({ path, method: RequestMethod.ALL })),

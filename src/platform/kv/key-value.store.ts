@@ -7,6 +7,15 @@ export interface RateLimitResult {
   resetMs: number;
 }
 
+/** One limit of a combined rate-limit check. */
+export interface RateLimitCheck {
+  key: string;
+  limit: number;
+  windowMs: number;
+  /** Slots this request takes (default 1; 0 only reads). */
+  cost?: number;
+}
+
 /**
  * The key-value contract shared by Redis and the in-memory store. Both implementations pass
  * the same contract tests; nothing outside `platform/kv` knows which one runs.
@@ -39,6 +48,12 @@ export abstract class KeyValueStore {
     windowMs: number,
     cost?: number,
   ): Promise<RateLimitResult>;
+  /**
+   * Several sliding-window limits decided together in one atomic step (one round trip on
+   * Redis): the request is counted in every window only when every window has room, so a
+   * refused request never uses up the budgets it passed. One result per check, in order.
+   */
+  abstract hitAll(checks: readonly RateLimitCheck[]): Promise<RateLimitResult[]>;
   abstract ping(): Promise<boolean>;
   abstract close(): Promise<void>;
 }

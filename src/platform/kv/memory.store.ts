@@ -1,8 +1,31 @@
-import { KeyValueStore, type RateLimitResult } from './key-value.store.js';
+import { KeyValueStore, type RateLimitCheck, type RateLimitResult } from './key-value.store.js';
 
 interface Entry {
   value: string | Set<string>;
   expiresAt: number; // 0 = never
+}
+
+/**
+ * How long until a refused request would fit in the sliding window (the same arithmetic as the
+ * Redis script): later in this window as the previous window's weight fades, or in the next.
+ */
+export function retryMs(
+  prev: number,
+  cur: number,
+  limit: number,
+  cost: number,
+  window: number,
+  pos: number,
+): number {
+  const room = limit - cur - cost;
+  if (room >= 0 && prev > 0) {
+    return Math.max(1, Math.ceil(window * (1 - (room + 1) / prev)) + 1 - pos);
+  }
+  const roomNext = limit - cost;
+  if (roomNext < 0) return window * 2;
+  let wait = window - pos;
+  if (cur > roomNext) wait += Math.ceil(window * (1 - (roomNext + 1) / cur)) + 1;
+  return wait;
 }
 
 /** In-memory store with TTL for a single process (embedded default). */
@@ -124,22 +147,38 @@ export class MemoryStore extends KeyValueStore {
   }
 
   async hit(key: string, limit: number, windowMs: number, cost = 1): Promise<RateLimitResult> {
+    const [result] = await this.hitAll([{ key, limit, windowMs, cost }]);
+    return result;
+  }
+
+  async hitAll(checks: readonly RateLimitCheck[]): Promise<RateLimitResult[]> {
     const now = this.now();
-    const window = Math.floor(now / windowMs);
-    const curKey = `${key}:${window}`;
-    const prevKey = `${key}:${window - 1}`;
-    const cur = Number(this.str(curKey) ?? 0);
-    const prev = Number(this.str(prevKey) ?? 0);
-    const elapsed = (now % windowMs) / windowMs;
-    const used = Math.floor(prev * (1 - elapsed)) + cur;
-    const resetMs = windowMs - (now % windowMs);
-    if (used + Math.max(cost, 1) > limit) {
-      return { allowed: false, limit, remaining: Math.max(0, limit - used), resetMs };
-    }
-    if (cost > 0) {
-      this.data.set(curKey, { value: String(cur + cost), expiresAt: now + windowMs * 2 });
-    }
-    return { allowed: true, limit, remaining: limit - used - cost, resetMs };
+    const seen = checks.map(({ key, limit, windowMs, cost = 1 }) => {
+      const window = Math.floor(now / windowMs);
+      const curKey = `${key}:${window}`;
+      const cur = Number(this.str(curKey) ?? 0);
+      const prev = Number(this.str(`${key}:${window - 1}`) ?? 0);
+      const elapsed = (now % windowMs) / windowMs;
+      const used = Math.floor(prev * (1 - elapsed)) + cur;
+      const pos = now % windowMs;
+      const need = Math.max(cost, 1); // cost 0 only reads: allowed = a hit would pass
+      const allowed = used + need <= limit;
+      const resetMs = allowed ? windowMs - pos : retryMs(prev, cur, limit, need, windowMs, pos);
+      return { curKey, cur, used, limit, windowMs, cost, resetMs, allowed };
+    });
+    const ok = seen.every((s) => s.allowed);
+    return seen.map((s) => {
+      const allowed = s.allowed;
+      if (ok && s.cost > 0) {
+        this.data.set(s.curKey, { value: String(s.cur + s.cost), expiresAt: now + s.windowMs * 2 });
+      }
+      return {
+        allowed,
+        limit: s.limit,
+        remaining: Math.max(0, s.limit - s.used - (ok ? s.cost : 0)),
+        resetMs: s.resetMs,
+      };
+    });
   }
 
   async ping() {

@@ -1,29 +1,58 @@
 import { Redis } from 'ioredis';
 import { ProblemException } from '../errors/problem.js';
-import { KeyValueStore, type RateLimitResult } from './key-value.store.js';
+import { KeyValueStore, type RateLimitCheck, type RateLimitResult } from './key-value.store.js';
 
-// Sliding window: weighted previous window + current window, decided and counted atomically.
+// Sliding windows (weighted previous + current fixed window), decided together and counted
+// only when all have room. Redis' clock (TIME inside the script), not ours, so every replica
+// agrees on the window, in one round trip. ARGV = limit, window, cost per key; cost 0 only
+// reads (allowed = a hit would pass).
 const HIT_SCRIPT = `
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local cost = tonumber(ARGV[4])
-local idx = math.floor(now / window)
-local curKey = KEYS[1] .. ':' .. idx
-local prevKey = KEYS[1] .. ':' .. (idx - 1)
-local cur = tonumber(redis.call('GET', curKey) or '0')
-local prev = tonumber(redis.call('GET', prevKey) or '0')
-local elapsed = (now % window) / window
-local used = math.floor(prev * (1 - elapsed)) + cur
-local reset = window - (now % window)
-if used + math.max(cost, 1) > limit then
-  return {0, math.max(0, limit - used), reset}
+local function retry(prev, cur, limit, cost, window, pos)
+  local room = limit - cur - cost
+  if room >= 0 and prev > 0 then
+    return math.max(1, math.ceil(window * (1 - (room + 1) / prev)) + 1 - pos)
+  end
+  local roomNext = limit - cost
+  if roomNext < 0 then return window * 2 end
+  local wait = window - pos
+  if cur > roomNext then wait = wait + math.ceil(window * (1 - (roomNext + 1) / cur)) + 1 end
+  return wait
 end
-if cost > 0 then
-  redis.call('INCRBY', curKey, cost)
-  redis.call('PEXPIRE', curKey, window * 2)
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rows = {}
+local ok = true
+for i = 1, #KEYS do
+  local limit = tonumber(ARGV[i * 3 - 2])
+  local window = tonumber(ARGV[i * 3 - 1])
+  local cost = tonumber(ARGV[i * 3])
+  local idx = math.floor(now / window)
+  local curKey = KEYS[i] .. ':' .. idx
+  local cur = tonumber(redis.call('GET', curKey) or '0')
+  local prev = tonumber(redis.call('GET', KEYS[i] .. ':' .. (idx - 1)) or '0')
+  local pos = now % window
+  local used = math.floor(prev * (1 - pos / window)) + cur
+  local need = math.max(cost, 1)
+  local allowed = used + need <= limit
+  local reset = window - pos
+  if not allowed then
+    ok = false
+    reset = retry(prev, cur, limit, need, window, pos)
+  end
+  rows[i] = { curKey, used, limit, window, cost, allowed, reset }
 end
-return {1, limit - used - cost, reset}
+local out = {}
+for i = 1, #rows do
+  local r = rows[i]
+  local spent = 0
+  if ok and r[5] > 0 then
+    redis.call('INCRBY', r[1], r[5])
+    redis.call('PEXPIRE', r[1], r[4] * 2)
+    spent = r[5]
+  end
+  out[i] = { r[6] and 1 or 0, math.max(0, r[3] - r[2] - spent), r[7] }
+end
+return out
 `;
 
 const INCR_SCRIPT = `
@@ -52,7 +81,7 @@ export class RedisStore extends KeyValueStore {
       retryStrategy: (times) => Math.min(times * 200, 2000),
     });
     this.client.on('error', () => undefined); // state is reported by ping()/readiness
-    this.client.defineCommand('platformHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+    this.client.defineCommand('platformHit', { lua: HIT_SCRIPT });
     this.client.defineCommand('platformIncr', { numberOfKeys: 1, lua: INCR_SCRIPT });
   }
 
@@ -123,16 +152,24 @@ export class RedisStore extends KeyValueStore {
   }
 
   async hit(key: string, limit: number, windowMs: number, cost = 1): Promise<RateLimitResult> {
+    const [result] = await this.hitAll([{ key, limit, windowMs, cost }]);
+    return result;
+  }
+
+  async hitAll(checks: readonly RateLimitCheck[]): Promise<RateLimitResult[]> {
+    if (!checks.length) return [];
     const c = this.client as Redis & {
-      platformHit(k: string, now: number, w: number, l: number, c: number): Promise<number[]>;
+      platformHit(n: number, ...args: (string | number)[]): Promise<number[][]>;
     };
-    // Redis' clock, not ours, so every replica agrees on the window.
-    const [sec, micro] = await this.run(() => this.client.time());
-    const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
-    const [ok, remaining, reset] = await this.run(() =>
-      c.platformHit(key, now, windowMs, limit, cost),
-    );
-    return { allowed: ok === 1, limit, remaining: Number(remaining), resetMs: Number(reset) };
+    const args: (string | number)[] = checks.map((x) => x.key);
+    for (const x of checks) args.push(x.limit, x.windowMs, x.cost ?? 1);
+    const rows = await this.run(() => c.platformHit(checks.length, ...args));
+    return rows.map(([ok, remaining, reset], i) => ({
+      allowed: ok === 1,
+      limit: checks[i].limit,
+      remaining: Number(remaining),
+      resetMs: Number(reset),
+    }));
   }
 
   async ping() {

@@ -1,0 +1,55 @@
+import type { AppConfig } from '../../platform/config/config.js';
+import type { RateBudget } from '../../platform/config/schema/gateway.env.js';
+
+/** One named budget, as announced in `RateLimit-Policy`. */
+export interface Policy extends RateBudget {
+  name: 'ip' | 'user' | 'login' | 'password' | 'mfa' | 'token';
+  /** Fails closed (503) when the store is down, whatever RATE_LIMIT_FAIL_OPEN says. */
+  auth: boolean;
+  /** `"name";q=10;w=60`, computed once. */
+  header: string;
+}
+
+function policy(name: Policy['name'], budget: RateBudget, auth: boolean): Policy {
+  const w = Math.ceil(budget.windowMs / 1000);
+  return { name, ...budget, auth, header: `"${name}";q=${budget.limit};w=${w}` };
+}
+
+export interface Policies {
+  ip: Policy;
+  user: Policy;
+  /** The tighter per-IP budget of a route, by route pattern; undefined when none. */
+  forRoute(route: string | undefined): Policy | undefined;
+}
+
+export const API_PREFIX = '/api/v1';
+
+/** Routes never limited: probes and scrapes come from the infrastructure. */
+export const UNLIMITED_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+
+export function policiesFrom(config: AppConfig): Policies {
+  const login = policy('login', config.get('RATE_LIMIT_LOGIN'), true);
+  const password = policy('password', config.get('RATE_LIMIT_PASSWORD'), true);
+  const mfa = policy('mfa', config.get('RATE_LIMIT_MFA'), true);
+  const token = policy('token', config.get('RATE_LIMIT_TOKEN'), true);
+  const cache = new Map<string, Policy | undefined>();
+  const match = (route: string): Policy | undefined => {
+    const path = route.replace(/\/+$/, '').toLowerCase();
+    if (!path.startsWith(API_PREFIX + '/')) return undefined;
+    const rest = path.slice(API_PREFIX.length);
+    if (rest === '/auth/login') return login;
+    if (rest === '/auth/password' || rest.startsWith('/auth/password/')) return password;
+    if (rest === '/auth/mfa' || rest.startsWith('/auth/mfa/')) return mfa;
+    if (rest === '/oauth/token') return token;
+    return undefined;
+  };
+  return {
+    ip: policy('ip', config.get('RATE_LIMIT_IP'), false),
+    user: policy('user', config.get('RATE_LIMIT_USER'), false),
+    forRoute(route) {
+      if (route === undefined) return undefined;
+      if (!cache.has(route)) cache.set(route, match(route));
+      return cache.get(route);
+    },
+  };
+}
