@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { startPlatform, type Mode, type PlatformHandle } from '../support/platform-process.js';
 import {
   call,
-  hs256Token,
+  accessToken,
   parseRateLimit,
   sleep,
   TcpRelay,
@@ -128,8 +128,8 @@ describe(`gateway rate limits (${mode} mode)`, () => {
 
   it('limits a signed-in user across IPs, and a forged token does not spend their budget', async () => {
     const sub = `usr_${randomBytes(8).toString('hex')}`;
-    const token = hs256Token(SECRET, { sub, role: 'user', sid: 'ses_x' });
-    const forged = hs256Token('not-the-secret-'.repeat(3), { sub, role: 'user' });
+    const token = accessToken(SECRET, sub);
+    const forged = accessToken('not-the-secret-'.repeat(3), sub);
     for (let i = 0; i < 3; i++) {
       const r = await call(
         gw,

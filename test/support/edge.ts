@@ -1,5 +1,6 @@
 /** Helpers for gateway-edge e2e tests that run their own platform (tight limits, proxies). */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
+import { ACCESS_TOKEN_TYP, signHs256 } from '../../src/contracts/auth/access-token.js';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 export interface EdgeResponse {
@@ -39,12 +40,19 @@ export async function call(
   };
 }
 
-/** A well-formed HS256 access token, signed with `secret` (a forged one when it is wrong). */
-export function hs256Token(secret: string, claims: Record<string, unknown>): string {
-  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+/**
+ * An access token as the auth part issues them (default issuer and audience), signed with
+ * `secret`: a forged one when the secret is wrong. Its session does not exist, so the guard
+ * refuses it; the rate limiter still counts a well-signed one under its user.
+ */
+export function accessToken(secret: string, sub: string): string {
   const now = Math.floor(Date.now() / 1000);
-  const head = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ iat: now, exp: now + 600, ...claims })}`;
-  return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+  const claims = { sub, sid: 'ses_none', role: 'user', typ: 'access', aal: 'aal1', amr: ['pwd'] };
+  return signHs256(
+    { ...claims, auth_time: now, iat: now, exp: now + 600, iss: 'platform', aud: 'platform-api' },
+    createSecretKey(Buffer.from(secret, 'utf8')),
+    ACCESS_TOKEN_TYP,
+  );
 }
 
 /** A client address from the documentation ranges, unique per call. */

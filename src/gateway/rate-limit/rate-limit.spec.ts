@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
+import { createSecretKey } from 'node:crypto';
+import { ACCESS_TOKEN_TYP, signHs256 } from '../../contracts/auth/access-token.js';
 import { AppConfig } from '../../platform/config/config.js';
 import { loadConfig } from '../../platform/config/load-config.js';
 import { parseBudget } from '../../platform/config/schema/gateway.env.js';
@@ -8,30 +9,46 @@ import { policiesFrom } from './policies.js';
 import { TokenSubject } from './token-subject.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-000000';
+const key = createSecretKey(Buffer.from(SECRET));
+const config = new AppConfig(loadConfig({ JWT_SECRET: SECRET }), []);
 const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-function token(claims: object, header: object = { alg: 'HS256', typ: 'JWT' }, secret = SECRET) {
-  const head = `${enc(header)}.${enc(claims)}`;
-  return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+
+function token(over: object = {}, signWith = key, typ = ACCESS_TOKEN_TYP) {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    sub: 'usr_1',
+    sid: 'ses_1',
+    role: 'user',
+    typ: 'access',
+    aal: 'aal1',
+    amr: ['pwd'],
+    auth_time: now,
+    iat: now,
+    exp: now + 60,
+    iss: config.get('JWT_ISSUER'),
+    aud: config.get('JWT_AUDIENCE'),
+    ...over,
+  };
+  return signHs256(claims, signWith, typ);
 }
 
 describe('TokenSubject', () => {
-  const subject = new TokenSubject(SECRET);
-  const exp = Math.floor(Date.now() / 1000) + 60;
+  const subject = new TokenSubject(config);
 
-  it('reads sub from a well-signed, unexpired HS256 token', () => {
-    expect(subject.of(`Bearer ${token({ sub: 'usr_1', exp })}`)).toBe('usr_1');
-    expect(subject.of(`bearer ${token({ sub: 'usr_1', exp })}`)).toBe('usr_1');
+  it('reads sub from a valid access token', () => {
+    expect(subject.of(`Bearer ${token()}`)).toBe('usr_1');
+    expect(subject.of(`bearer ${token()}`)).toBe('usr_1');
   });
 
-  it('ignores forged, expired, alg=none and malformed tokens', () => {
-    expect(
-      subject.of(`Bearer ${token({ sub: 'usr_1', exp }, undefined, 'other')}`),
-    ).toBeUndefined();
-    expect(subject.of(`Bearer ${token({ sub: 'usr_1', exp: exp - 120 })}`)).toBeUndefined();
-    expect(subject.of(`Bearer ${token({ sub: 'usr_1' })}`)).toBeUndefined();
-    const none = `${enc({ alg: 'none' })}.${enc({ sub: 'usr_1', exp })}.`;
+  it('ignores forged, expired, foreign, alg=none and malformed tokens', () => {
+    const other = createSecretKey(Buffer.from('another-secret-another-secret-000000'));
+    expect(subject.of(`Bearer ${token({}, other)}`)).toBeUndefined();
+    expect(subject.of(`Bearer ${token({ exp: 1000, iat: 900 })}`)).toBeUndefined();
+    expect(subject.of(`Bearer ${token({ aud: 'elsewhere' })}`)).toBeUndefined();
+    expect(subject.of(`Bearer ${token({ typ: 'refresh' })}`)).toBeUndefined();
+    expect(subject.of(`Bearer ${token({}, key, 'JWT')}`)).toBeUndefined();
+    const none = `${enc({ alg: 'none', typ: ACCESS_TOKEN_TYP })}.${enc({ sub: 'usr_1' })}.`;
     expect(subject.of(`Bearer ${none}`)).toBeUndefined();
-    expect(subject.of(`Bearer ${token({ sub: 'usr_1', exp }, { alg: 'HS512' })}`)).toBeUndefined();
     for (const bad of [undefined, '', 'Basic abc', 'Bearer a.b', 'Bearer a.b.c.d', 'Bearer ...']) {
       expect(subject.of(bad)).toBeUndefined();
     }
@@ -61,8 +78,7 @@ describe('budgets and policies', () => {
   });
 
   it('gives credential routes their own budget by route pattern', () => {
-    const config = new AppConfig(loadConfig({ RATE_LIMIT_LOGIN: '7/2m' }), []);
-    const p = policiesFrom(config);
+    const p = policiesFrom(new AppConfig(loadConfig({ RATE_LIMIT_LOGIN: '7/2m' }), []));
     expect(p.forRoute('/api/v1/auth/login')?.header).toBe('"login";q=7;w=120');
     expect(p.forRoute('/api/v1/auth/password/reset')?.name).toBe('password');
     expect(p.forRoute('/api/v1/auth/mfa/totp/verify')?.name).toBe('mfa');

@@ -63,7 +63,7 @@ export class RateLimiter extends HttpEdgeHook {
   ) {
     super();
     this.policies = policiesFrom(config);
-    this.subject = new TokenSubject(config.get('JWT_SECRET'));
+    this.subject = new TokenSubject(config);
     this.failOpen = config.get('RATE_LIMIT_FAIL_OPEN');
     this.rejections = metrics.counter(
       'rate_limit_rejections_total',
