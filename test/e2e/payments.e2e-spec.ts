@@ -6,6 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { providerKey } from '../../src/payments/application/idempotency.service.js';
 import { api, expectProblem, type ApiResponse } from '../support/api.js';
 import { camt053, control, paypalWebhook, stripeEvent } from '../support/payments-fixtures.js';
@@ -186,6 +188,34 @@ describe(`payments (${process.env.E2E_MODE} mode)`, () => {
         expect(res.body.type).toMatch(/card-number-not-accepted/);
         expect(res.text).not.toMatch(/4242 4242|5555-5555|4000056655665556/);
       }
+    });
+
+    it('keeps card numbers out of the logs', async () => {
+      const pan = '4111111111111111';
+      const ids = [`pan-q-${randomUUID()}`, `pan-b-${randomUUID()}`];
+      const query = await api('GET', `/api/v1/payments?note=${pan}`, {
+        token: alice.token,
+        headers: { 'x-request-id': ids[0] },
+      });
+      expectProblem(query, 400);
+      const body = await api('POST', '/api/v1/payments', {
+        token: alice.token,
+        body: { amount: 100, currency: 'EUR', method: 'card', description: `pan ${pan}` },
+        headers: { 'idempotency-key': newKey(), 'x-request-id': ids[1] },
+      });
+      expectProblem(body, 400);
+      expect(query.text + body.text).not.toContain(pan);
+      const dir = process.env.E2E_LOG_DIR!;
+      const logs = () =>
+        readdirSync(dir)
+          .map((f) => readFileSync(join(dir, f), 'utf8'))
+          .join('\n');
+      for (let i = 0; i < 100 && !ids.every((id) => logs().includes(id)); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const text = logs();
+      expect(ids.every((id) => text.includes(id))).toBe(true);
+      expect(text).not.toContain(pan);
     });
 
     it('50 parallel POSTs with one key make one payment and one Stripe call', async () => {

@@ -229,6 +229,62 @@ describe('payments (integration)', () => {
     expect(other.body.id).not.toBe(mine.id);
   });
 
+  it('after a Stripe outage (502) a retry with the same key resumes the same payment', async () => {
+    const user = uid();
+    const k = key();
+    const body = { idempotency_key: k, amount: 1_500, currency: 'EUR', method: 'card' as const };
+    await control(stripe.url, 'fail-next', { count: 3 }); // the SDK retries twice itself
+    const down = await problemOf(client.create(body, member(user)));
+    expect(down.getStatus()).toBe(502);
+    const retry = await client.create(body, member(user));
+    expect(retry).toMatchObject({ status: 201, replayed: false });
+    const rows = await db.query(`SELECT id FROM payments.payments WHERE user_id = $1`, [user]);
+    expect(rows.map((r: { id: string }) => r.id)).toEqual([retry.body.id]);
+    const intents = (await control(stripe.url, 'payment_intents')).data.filter(
+      (i: any) => i.metadata.payment_id === retry.body.id,
+    );
+    expect(intents).toHaveLength(1);
+  });
+
+  it('forgets a key after its time to live', async () => {
+    const user = uid();
+    const k = key();
+    const first = await client.create(
+      { idempotency_key: k, amount: 100, currency: 'EUR', method: 'wire' },
+      member(user),
+    );
+    await db.query(
+      `UPDATE payments.idempotency_keys SET expires_at = now() - interval '1 second' WHERE user_id = $1`,
+      [user],
+    );
+    const second = await client.create(
+      { idempotency_key: k, amount: 200, currency: 'EUR', method: 'wire' },
+      member(user),
+    );
+    expect(second).toMatchObject({ status: 201, replayed: false });
+    expect(second.body.id).not.toBe(first.body.id);
+  });
+
+  it('re-checks a card payment stuck in processing with Stripe', async () => {
+    const user = uid();
+    const p = (
+      await client.create(
+        { idempotency_key: key(), amount: 800, currency: 'GBP', method: 'card' },
+        member(user),
+      )
+    ).body;
+    const pi = (await control(stripe.url, 'payment_intents')).data.find(
+      (i: any) => i.metadata.payment_id === p.id,
+    );
+    await stripeHook('payment_intent.processing', { ...pi, status: 'processing' });
+    expect((await client.get(p.id, member(user))).status).toBe('processing');
+    await control(stripe.url, `payment_intents/${pi.id}`, { status: 'succeeded' });
+    const res = await client.recheck(admin);
+    expect(res.changed).toBeGreaterThanOrEqual(1);
+    expect((await client.get(p.id, member(user))).status).toBe('succeeded');
+    await expectBalanced(p.id);
+  });
+
   it('applies Stripe webhooks once, ignores duplicates and never moves backwards; refunds to the limit', async () => {
     const user = uid();
     const p = (
