@@ -501,6 +501,48 @@ describe(`users (${process.env.E2E_MODE} mode)`, () => {
     });
   });
 
+  describe('data export', () => {
+    it('gathers profile, preferences, sessions, audit, payments and analytics events from every part', async () => {
+      const u = await registerAndLogin({ tag: 'export', name: 'Export Me' });
+      expect((await mergePatch(u.token, { theme: 'dark', custom: { k: 'v' } })).status).toBe(200);
+      const pay = await api('POST', '/api/v1/payments', {
+        token: u.token,
+        headers: { 'idempotency-key': `export-${u.id}` },
+        body: { amount: 1234, currency: 'EUR', method: 'wire', description: 'export probe' },
+      });
+      expect(pay.status).toBe(201);
+      const probe = `export_probe_${Date.now().toString(36)}`;
+      const ev = await api('POST', '/api/v1/analytics/events', {
+        token: u.token,
+        body: { events: [{ name: probe, properties: { plan: 'pro' } }] },
+      });
+      expect(ev.status).toBe(202);
+
+      const res = await api('GET', '/api/v1/users/me/export', { token: u.token });
+      expect(res.status).toBe(200);
+      const doc = res.body;
+      expect(doc).toMatchObject({
+        format: 'platform.user-export.v1',
+        user_id: u.id,
+        profile: { id: u.id, email: u.email, name: 'Export Me', role: 'member' },
+        preferences: { theme: 'dark', custom: { k: 'v' } },
+      });
+      expect(Date.parse(doc.exported_at)).not.toBeNaN();
+      // auth: credentials, the live session, the security audit
+      expect(doc.auth.credentials.email).toBe(u.email);
+      expect(doc.auth.sessions.length).toBeGreaterThanOrEqual(1);
+      expect(doc.auth.audit.length).toBeGreaterThanOrEqual(1);
+      expect(JSON.stringify(doc.auth)).not.toMatch(/password_hash|\$argon2/);
+      // payments: the wire payment
+      expect(doc.payments.payments.map((p: { id: string }) => p.id)).toContain(pay.body.id);
+      // analytics: the event sent, and the platform's own events about the user
+      const names = doc.analytics.events.map((e: { name: string }) => e.name);
+      expect(names).toContain(probe);
+
+      expectProblem(await api('GET', '/api/v1/users/me/export'), 401);
+    });
+  });
+
   describe('deleting one’s own account', () => {
     it('needs the password (or a fresh sign-in): wrong password 403, right one 204 and sign-in impossible', async () => {
       const gina = await registerAndLogin({ tag: 'gina' });

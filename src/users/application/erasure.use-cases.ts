@@ -11,6 +11,7 @@ import { actorOf, userNotFound } from './guards.js';
 import { OtherParts } from './other-parts.js';
 import { UserEvents } from './user-events.js';
 import { lastAdmin } from './admin.use-cases.js';
+import { DATA_PARTS } from './export.use-cases.js';
 
 const DAY_MS = 86_400_000;
 /** Password attempts allowed per user when confirming a deletion. */
@@ -133,15 +134,21 @@ export class ErasureUseCases {
         erased++;
       } catch (err) {
         // Retried at the next run (e.g. auth unreachable right now).
-        this.logger.warn(`erasure of ${r.id} postponed: ${(err as Error).message}`);
+        const why =
+          err instanceof ProblemException
+            ? `${err.getStatus()} ${err.problem.detail ?? err.problem.title}`
+            : (err as Error).message;
+        this.logger.warn(`erasure of ${r.id} postponed: ${why}`);
       }
     }
     return erased;
   }
 
   private async erase(id: string, meta: RpcMeta): Promise<void> {
-    // Credentials, sessions and the identity in the security audit live in auth.
-    await this.parts.eraseIn('auth', id, meta);
+    // Credentials, sessions and audit identity (auth), payment personal data (payments; the
+    // financial records stay, by law), analytics events (pseudonymised): every part first, so
+    // a part that cannot answer now leaves the user due, and the next run tries again.
+    for (const part of DATA_PARTS) await this.parts.eraseIn(part, id, meta);
     await this.users.transaction(async (m) => {
       const r = await this.users.lockById(id, m);
       if (!r || r.erasedAt) return;

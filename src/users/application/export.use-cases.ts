@@ -8,8 +8,8 @@ import { requireSelf, userNotFound } from './guards.js';
 import { OtherParts } from './other-parts.js';
 import { toAdminView, toPreferences } from './user.mapper.js';
 
-/** The parts asked for their data in an export, besides users itself. */
-export const EXPORT_PARTS = ['auth', 'payments', 'analytics'] as const;
+/** The other parts that hold data about users: asked for it in an export, told to erase it. */
+export const DATA_PARTS = ['auth', 'payments', 'analytics'] as const;
 const EXPORT_LIMIT = 10;
 const EXPORT_WINDOW_MS = 10 * 60_000;
 
@@ -44,7 +44,7 @@ export class ExportUseCases {
       });
     }
     const [auth, payments, analytics] = await Promise.all(
-      EXPORT_PARTS.map((part) => this.parts.exportFrom(part, id, meta)),
+      DATA_PARTS.map((part) => this.parts.exportFrom(part, id, meta)),
     );
     return {
       format: 'platform.user-export.v1',
