@@ -11,7 +11,7 @@
  *   DATABASE_URL, REDIS_URL, NATS_URL  real services (unset: PGlite, in-memory store, no split)
  *   BENCH_MODES        comma list of all,split (default: all, plus split when NATS/Redis are set)
  *   BENCH_ONLY         comma list of scenario ids to run (default: every scenario)
- *   BENCH_DURATION     seconds measured per scenario (default 8); BENCH_WARMUP (default 2)
+ *   BENCH_DURATION     seconds measured per scenario (default 6); BENCH_WARMUP (default 2)
  *   BENCH_CONNECTIONS  connections per HTTP scenario (default 50)
  *   BENCH_OUT          markdown file to write (default docs/benchmarks.md; "-" = none)
  *   BENCH_JSON         where to write the raw results (default .test-data/bench/last.json)
@@ -33,7 +33,7 @@ const env = process.env;
 const SMOKE = env.BENCH_SMOKE === '1';
 const num = (v, d) => (v === undefined || v === '' ? d : Number(v));
 const cfg = {
-  duration: num(env.BENCH_DURATION, SMOKE ? 1 : 8),
+  duration: num(env.BENCH_DURATION, SMOKE ? 1 : 6),
   warmup: num(env.BENCH_WARMUP, SMOKE ? 0 : 2),
   connections: num(env.BENCH_CONNECTIONS, SMOKE ? 4 : 50),
   analyticsConnections: num(env.BENCH_ANALYTICS_CONNECTIONS, SMOKE ? 2 : 8),
