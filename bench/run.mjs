@@ -16,13 +16,13 @@
  *   BENCH_OUT          markdown file to write (default docs/benchmarks.md; "-" = none)
  *   BENCH_JSON         where to write the raw results (default .test-data/bench/last.json)
  *   BENCH_NODE_ARGS    extra node flags for the platform processes (e.g. --cpu-prof)
- *   BENCH_PGLITE_START 1/0: also time a start on embedded PGlite when DATABASE_URL is set (default 1)
+ *   BENCH_PGLITE_START 1/0: time a first start and a restart on embedded PGlite (default 1)
  *   BENCH_SMOKE=1      tiny durations and few connections, all mode only: checks that the runner
  *                      works (used by test/integration/bench-smoke.spec.ts), not a measurement
  */
 import { fork, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuMsOf, memoryOf, resetPeak, ROOT, startPlatform } from './lib/platform.mjs';
@@ -51,7 +51,7 @@ const cfg = {
     : SMOKE || !(env.NATS_URL && env.REDIS_URL)
       ? ['all']
       : ['all', 'split'],
-  pgliteStart: env.BENCH_PGLITE_START !== '0' && !SMOKE && Boolean(env.DATABASE_URL),
+  pgliteStart: env.BENCH_PGLITE_START !== '0' && !SMOKE,
 };
 const LOG_DIR = join(ROOT, '.test-data/bench/logs');
 const PASSWORD = 'Bench-run correct horse 42';
@@ -562,21 +562,34 @@ async function runMode(mode, hello, results) {
   results.modes.push({ ...info, rows });
 }
 
+/**
+ * Start-up on embedded PGlite, twice on one data directory: the first start (the database is
+ * created and migrated) and a restart (the directory exists, as on every later start).
+ */
 async function pgliteStart(results) {
-  log('PGlite: timing a start on the embedded database');
-  const p = await startPlatform({
-    mode: 'all',
-    env: { ...PLATFORM_ENV, DATABASE_URL: '', REDIS_URL: '' },
-    logDir: LOG_DIR,
-  });
+  const dataRoot = mkdtempSync(join(tmpdir(), 'platform-bench-pglite-'));
   try {
-    await new Promise((r) => setTimeout(r, 2000));
-    results.pglite = { startupMs: p.startupMs, idleRssMb: p.rssMb() };
-    log(
-      `PGlite: ready in ${p.startupMs.toFixed(0)} ms, idle RSS ${results.pglite.idleRssMb.toFixed(0)} MB`,
-    );
+    results.pglite = {};
+    for (const which of ['first', 'restart']) {
+      log(`PGlite: timing the ${which === 'first' ? 'first start' : 'restart'}`);
+      const p = await startPlatform({
+        mode: 'all',
+        env: { ...PLATFORM_ENV, DATABASE_URL: '', REDIS_URL: '' },
+        logDir: LOG_DIR,
+        dataRoot,
+      });
+      try {
+        await new Promise((r) => setTimeout(r, 2000));
+        results.pglite[which] = { startupMs: p.startupMs, idleRssMb: p.rssMb() };
+        log(
+          `PGlite ${which === 'first' ? 'first start' : 'restart'}: ready in ${p.startupMs.toFixed(0)} ms, idle RSS ${results.pglite[which].idleRssMb.toFixed(0)} MB`,
+        );
+      } finally {
+        await p.stop();
+      }
+    }
   } finally {
-    await p.stop();
+    rmSync(dataRoot, { recursive: true, force: true });
   }
 }
 

@@ -107,7 +107,8 @@ export function resetPeak(pid) {
 
 /**
  * @param {{mode?: 'all'|'split', env?: Record<string,string>, logDir: string, nodeArgs?: string[],
- *   readyTimeoutMs?: number}} opts
+ *   readyTimeoutMs?: number, dataRoot?: string}} opts  `dataRoot`: an existing PGlite directory
+ *   to (re)open, kept after stop; default a fresh one, removed after stop.
  */
 export async function startPlatform(opts) {
   const mode = opts.mode ?? 'all';
@@ -127,11 +128,12 @@ export async function startPlatform(opts) {
   if (!baseDbUrl) delete base.DATABASE_URL;
   if (!base.REDIS_URL) delete base.REDIS_URL;
   const dbName = `bench_${tag}`;
-  let dataRoot;
+  let dataRoot = opts.dataRoot;
+  const ownData = !dataRoot;
   if (baseDbUrl) {
     await withClient(baseDbUrl, (c) => c.query(`CREATE DATABASE "${dbName}"`));
     base.DATABASE_URL = databaseUrl(baseDbUrl, dbName);
-  } else {
+  } else if (!dataRoot) {
     dataRoot = mkdtempSync(join(tmpdir(), `platform-bench-${tag}-`));
   }
   const port = await freePort();
@@ -217,7 +219,7 @@ export async function startPlatform(opts) {
           c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`),
         ).catch(() => undefined);
       }
-      if (dataRoot) rmSync(dataRoot, { recursive: true, force: true });
+      if (dataRoot && ownData) rmSync(dataRoot, { recursive: true, force: true });
     },
   };
   try {

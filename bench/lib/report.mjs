@@ -66,9 +66,9 @@ export function formatTable(results) {
       );
     out.push('');
   }
-  if (results.pglite) {
+  for (const [which, r] of Object.entries(results.pglite ?? {})) {
     out.push(
-      `== PGlite start: ready in ${n0(results.pglite.startupMs)} ms, idle RSS ${n0(results.pglite.idleRssMb)} MB`,
+      `== PGlite ${which === 'first' ? 'first start' : 'restart'}: ready in ${n0(r.startupMs)} ms, idle RSS ${n0(r.idleRssMb)} MB`,
     );
   }
   const mach = results.machine;
@@ -119,13 +119,20 @@ function targets(results) {
       an?.status === 'ok' ? met(an.met) : '–',
     ]);
   }
-  const pgStart =
-    results.pglite ?? results.modes.find((m) => m.mode === 'all' && m.database === 'PGlite');
-  lines.push([
-    'ready in under 5 s on PGlite',
-    pgStart ? `${n0(pgStart.startupMs)} ms` : 'not run',
-    pgStart ? met(pgStart.startupMs < 5000) : '–',
-  ]);
+  const pg = results.pglite ?? {};
+  const fallback = results.modes.find((m) => m.mode === 'all' && m.database === 'PGlite');
+  const first = pg.first ?? fallback;
+  for (const [label, r] of [
+    ['first start, fresh data directory', first],
+    ['restart, existing data directory', pg.restart],
+  ]) {
+    if (!r) continue;
+    lines.push([
+      `ready in under 5 s on PGlite (${label})`,
+      `${n0(r.startupMs)} ms`,
+      met(r.startupMs < 5000),
+    ]);
+  }
   for (const m of results.modes) {
     lines.push([
       `idle RSS under 200 MB (${m.mode}, ${m.database}${m.processes > 1 ? `, sum of ${m.processes} processes` : ''})`,
@@ -133,11 +140,11 @@ function targets(results) {
       met(m.idleRssMb < 200),
     ]);
   }
-  if (results.pglite) {
+  for (const [which, r] of Object.entries(pg)) {
     lines.push([
-      'idle RSS under 200 MB (all, PGlite)',
-      `${n0(results.pglite.idleRssMb)} MB`,
-      met(results.pglite.idleRssMb < 200),
+      `idle RSS under 200 MB (all, PGlite, after the ${which === 'first' ? 'first start' : 'restart'})`,
+      `${n0(r.idleRssMb)} MB`,
+      met(r.idleRssMb < 200),
     ]);
   }
   return lines;
@@ -178,9 +185,14 @@ export function renderMarkdown(results) {
     for (const r of mode.rows) out.push(mdRow(rowCells(r)));
     out.push('');
   }
-  if (results.pglite) {
+  if (results.pglite?.first) {
+    const { first, restart } = results.pglite;
     out.push(
-      `### Start on embedded PGlite\n\nAll parts in one process, fresh data directory (migrations included): ready in **${n0(results.pglite.startupMs)} ms**, idle RSS **${n0(results.pglite.idleRssMb)} MB**.\n`,
+      `### Start on embedded PGlite\n\nAll parts in one process. First start (a fresh data directory: the database is created and migrated): ready in **${n0(first.startupMs)} ms**, idle RSS **${n0(first.idleRssMb)} MB**.` +
+        (restart
+          ? ` Restart on the same directory: ready in **${n0(restart.startupMs)} ms**, idle RSS **${n0(restart.idleRssMb)} MB**.`
+          : '') +
+        '\n',
     );
   }
   out.push('### Targets');
