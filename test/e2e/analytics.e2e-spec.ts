@@ -527,4 +527,34 @@ describe(`analytics with signed-in users and platform events (${process.env.E2E_
     });
     expect(refunds.total).toBeGreaterThanOrEqual(1);
   });
+
+  it("exports a user's events to the users part, and keeps counting them after the user is deleted", async () => {
+    const member = await registerAndLogin({ tag: 'analytics-erase' });
+    const name = uniq('Before Deletion');
+    const sent = await api('POST', '/api/v1/analytics/events', {
+      token: member.token,
+      body: {
+        events: [
+          { name, event_id: `gone1_${run}` },
+          { name, event_id: `gone2_${run}` },
+        ],
+      },
+    });
+    expect(sent.body.accepted).toBe(2);
+    const exported = await api('GET', '/api/v1/users/me/export', { token: member.token });
+    expect(exported.status).toBe(200);
+    const ids = exported.body.analytics.events.map((e: { event_id: string }) => e.event_id);
+    expect(ids).toEqual(expect.arrayContaining([`gone1_${run}`, `gone2_${run}`]));
+
+    const deletedBefore = await countToday('users.user.deleted.v1');
+    const del = await api('DELETE', '/api/v1/users/me', {
+      token: member.token,
+      body: { password: member.password },
+    });
+    expect(del.status).toBe(204);
+    expect(await waitForCount('users.user.deleted.v1', deletedBefore + 1)).toBe(deletedBefore + 1);
+    // Pseudonymised, not removed: the events still count, once each.
+    expect(await countToday(name)).toBe(2);
+    expect((await ingest([{ name, event_id: `gone1_${run}` }])).body.duplicates).toBe(1);
+  });
 });
