@@ -16,6 +16,7 @@ export const EVENT_CONSUMERS: Record<string, readonly string[]> = {
   [AuthEvents.userRegistered]: ['analytics'],
   [AuthEvents.loginSucceeded]: ['analytics'],
   [AuthEvents.loginFailed]: ['analytics'],
+  [AuthEvents.emailVerified]: ['users'],
   [UsersEvents.created]: ['analytics'],
   [UsersEvents.updated]: [],
   [UsersEvents.deleted]: ['analytics'],

@@ -178,3 +178,66 @@ describe(`auth: the gateway guard (${process.env.E2E_MODE} mode)`, () => {
     );
   });
 });
+
+describe(`auth: accounts managed by admins (${process.env.E2E_MODE} mode)`, () => {
+  it('a disabled or deleted account gets the same 401 as a wrong password', async () => {
+    const admin = await adminToken();
+    const u = await registerAndLogin({ tag: 'disabled' });
+    const wrong = await api('POST', `${R}/login`, {
+      body: { email: u.email, password: u.password + 'x' },
+    });
+    const off = await api('PATCH', `/api/v1/users/${u.id}`, {
+      token: admin,
+      body: { disabled: true },
+    });
+    expect(off.status).toBe(200);
+    const disabled = await api('POST', `${R}/login`, {
+      body: { email: u.email, password: u.password },
+    });
+    expectProblem(disabled, 401);
+    const strip = (b: any) => ({ ...b, request_id: undefined });
+    expect(strip(disabled.body)).toEqual(strip(wrong.body));
+    expectProblem(
+      await api('POST', `${R}/refresh`, { body: { refresh_token: u.refresh_token } }),
+      401,
+    );
+
+    const d = await registerAndLogin({ tag: 'deleted' });
+    expect((await api('DELETE', `/api/v1/users/${d.id}`, { token: admin })).status).toBe(204);
+    const deleted = await api('POST', `${R}/login`, {
+      body: { email: d.email, password: d.password },
+    });
+    expectProblem(deleted, 401);
+    expect(strip(deleted.body)).toEqual(strip(wrong.body));
+  });
+
+  it('an admin-created user sets a password from the invitation mail, once, and signs in', async () => {
+    const admin = await adminToken();
+    const email = uniqueEmail('invitee');
+    const created = await api('POST', '/api/v1/users', {
+      token: admin,
+      body: { email, name: 'Invited User' },
+    });
+    expect(created.status).toBe(201);
+    // No password yet: signing in fails like any wrong password.
+    expectProblem(
+      await api('POST', `${R}/login`, { body: { email, password: 'anything-at-all' } }),
+      401,
+    );
+    const mail = await waitForMail(email, /invited/i);
+    expect(mail.token).toMatch(/^ivt_/);
+    const password = strongPassword();
+    const set = await api('POST', `${R}/password/reset`, {
+      body: { token: mail.token, password },
+    });
+    expect(set.status).toBe(204);
+    const tokens = await login(email, password);
+    expect(claimsOf(tokens.access_token).sub).toBe(created.body.id);
+    expectProblem(
+      await api('POST', `${R}/password/reset`, {
+        body: { token: mail.token, password: strongPassword() },
+      }),
+      400,
+    );
+  });
+});

@@ -4,7 +4,9 @@ import { ProblemException } from '../../platform/errors/problem.js';
 import { KeyValueStore } from '../../platform/kv/key-value.store.js';
 import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
 import { CredentialEntity } from '../persistence/auth.entities.js';
+import { AuthEvents } from '../../contracts/auth/auth.patterns.js';
 import { AuditLog } from './audit-log.js';
+import { EventPublisher } from './event-publisher.js';
 import { AuthMails } from './auth-mails.js';
 import { AuthSettings } from './auth-settings.js';
 import { OneTimeTokens } from './one-time-tokens.js';
@@ -17,6 +19,7 @@ export class EmailVerificationUseCase {
     private readonly ds: DataSource,
     private readonly tokens: OneTimeTokens,
     private readonly audit: AuditLog,
+    private readonly events: EventPublisher,
     private readonly mails: AuthMails,
     private readonly directory: UserDirectory,
     private readonly kv: KeyValueStore,
@@ -31,6 +34,7 @@ export class EmailVerificationUseCase {
         .getRepository(CredentialEntity)
         .update({ userId: t.userId }, { emailVerified: true, updatedAt: new Date() });
       await this.audit.record(m, { type: 'email.verified', userId: t.userId, meta });
+      await this.events.publish(m, AuthEvents.emailVerified, t.userId, { user_id: t.userId });
       return true;
     });
     if (!ok) throw invalidToken();

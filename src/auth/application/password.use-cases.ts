@@ -6,7 +6,9 @@ import { KeyValueStore } from '../../platform/kv/key-value.store.js';
 import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
 import { normalizeEmail } from '../domain/password-policy.js';
 import { CredentialEntity } from '../persistence/auth.entities.js';
+import { AuthEvents } from '../../contracts/auth/auth.patterns.js';
 import { AuditLog } from './audit-log.js';
+import { EventPublisher } from './event-publisher.js';
 import { AuthMails } from './auth-mails.js';
 import { AuthSettings } from './auth-settings.js';
 import { LockoutService } from './lockout.service.js';
@@ -38,6 +40,7 @@ export class PasswordUseCases {
     private readonly tokens: OneTimeTokens,
     private readonly lockout: LockoutService,
     private readonly audit: AuditLog,
+    private readonly events: EventPublisher,
     private readonly mails: AuthMails,
     private readonly directory: UserDirectory,
     private readonly kv: KeyValueStore,
@@ -143,6 +146,12 @@ export class PasswordUseCases {
         meta,
         data: { via: t.purpose },
       });
+      if (!cred.emailVerified) {
+        await this.audit.record(m, { type: 'email.verified', userId: cred.userId, meta });
+        await this.events.publish(m, AuthEvents.emailVerified, cred.userId, {
+          user_id: cred.userId,
+        });
+      }
       return true;
     });
     if (!used) throw invalidToken();

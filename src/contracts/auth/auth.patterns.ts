@@ -47,4 +47,9 @@ export const AuthEvents = {
   userRegistered: 'auth.user.registered.v1',
   loginSucceeded: 'auth.login.succeeded.v1',
   loginFailed: 'auth.login.failed.v1',
+  /**
+   * `{ user_id }`: the user proved they own their address (verification link, or a reset or
+   * invitation link). The users part keeps its `email_verified` in step with it.
+   */
+  emailVerified: 'auth.email.verified.v1',
 } as const;

@@ -1,0 +1,134 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { createSecretKey } from 'node:crypto';
+import { signHs256 } from '../../contracts/auth/access-token.js';
+import { SessionKeys } from '../../contracts/auth/session-keys.js';
+import { AppConfig } from '../../platform/config/config.js';
+import { loadConfig } from '../../platform/config/load-config.js';
+import { ProblemException } from '../../platform/errors/problem.js';
+import { OptionalAuth, Public, Roles } from '../../platform/http/auth.decorators.js';
+import { MemoryStore } from '../../platform/kv/memory.store.js';
+import { AuthenticationGuard } from './authentication.guard.js';
+
+const SECRET = 'guard-spec-secret-of-at-least-32-bytes';
+const config = new AppConfig(loadConfig({ JWT_SECRET: SECRET, NODE_ENV: 'test' }), ['gateway']);
+const key = createSecretKey(Buffer.from(SECRET));
+
+class Routes {
+  plain() {}
+  @Public() open() {}
+  @OptionalAuth() maybe() {}
+  @Roles('admin') adminOnly() {}
+}
+
+function token(over: Record<string, unknown> = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  return signHs256(
+    {
+      sub: 'usr_1',
+      sid: 'ses_1',
+      role: 'member',
+      typ: 'access',
+      aal: 'aal1',
+      amr: ['pwd'],
+      auth_time: now,
+      iat: now,
+      exp: now + 60,
+      iss: 'platform',
+      aud: 'platform-api',
+      ...over,
+    },
+    key,
+    'at+jwt',
+  );
+}
+
+function contextFor(handler: keyof Routes, authorization?: string) {
+  const req: { headers: Record<string, string>; actor?: unknown } = {
+    headers: authorization ? { authorization } : {},
+  };
+  const ctx = {
+    getType: () => 'http',
+    getHandler: () => Routes.prototype[handler],
+    getClass: () => Routes,
+    switchToHttp: () => ({ getRequest: () => req }),
+  } as unknown as ExecutionContext;
+  return { ctx, req };
+}
+
+async function statusOf(p: Promise<unknown>): Promise<number | 'ok'> {
+  try {
+    await p;
+    return 'ok';
+  } catch (err) {
+    return (err as ProblemException).getStatus();
+  }
+}
+
+describe('AuthenticationGuard', () => {
+  const kv = new MemoryStore();
+  const guard = new AuthenticationGuard(new Reflector(), kv, config);
+
+  it('needs a live session: a valid token of an ended session is refused', async () => {
+    const { ctx, req } = contextFor('plain', `Bearer ${token()}`);
+    expect(await statusOf(guard.canActivate(ctx))).toBe(401);
+    await kv.set(SessionKeys.session('ses_1'), 'usr_1');
+    expect(await statusOf(guard.canActivate(ctx))).toBe('ok');
+    expect(req.actor).toEqual({
+      id: 'usr_1',
+      role: 'member',
+      sid: 'ses_1',
+      aal: 'aal1',
+      amr: ['pwd'],
+      auth_time: expect.any(Number),
+    });
+    // A session key owned by someone else does not validate another user's token.
+    const other = contextFor('plain', `Bearer ${token({ sub: 'usr_2' })}`);
+    expect(await statusOf(guard.canActivate(other.ctx))).toBe(401);
+    await kv.del(SessionKeys.session('ses_1'));
+    expect(await statusOf(guard.canActivate(ctx))).toBe(401);
+  });
+
+  it('answers 401 with a Bearer challenge for missing, malformed and expired tokens', async () => {
+    await kv.set(SessionKeys.session('ses_1'), 'usr_1');
+    for (const header of [undefined, 'Basic abc', 'Bearer', 'Bearer x.y.z']) {
+      try {
+        await guard.canActivate(contextFor('plain', header).ctx);
+        throw new Error('should fail');
+      } catch (err) {
+        expect((err as ProblemException).getStatus()).toBe(401);
+        expect((err as ProblemException).headers['WWW-Authenticate']).toMatch(/^Bearer realm=/);
+      }
+    }
+    const expired = token({ exp: Math.floor(Date.now() / 1000) - 60 });
+    expect(await statusOf(guard.canActivate(contextFor('plain', `Bearer ${expired}`).ctx))).toBe(
+      401,
+    );
+  });
+
+  it('honours @Public, @OptionalAuth and @Roles', async () => {
+    await kv.set(SessionKeys.session('ses_1'), 'usr_1');
+    expect(await statusOf(guard.canActivate(contextFor('open').ctx))).toBe('ok');
+    const anon = contextFor('maybe');
+    expect(await statusOf(guard.canActivate(anon.ctx))).toBe('ok');
+    expect(anon.req.actor).toBeUndefined();
+    const signed = contextFor('maybe', `Bearer ${token()}`);
+    expect(await statusOf(guard.canActivate(signed.ctx))).toBe('ok');
+    expect(signed.req.actor).toMatchObject({ id: 'usr_1' });
+    expect(await statusOf(guard.canActivate(contextFor('maybe', 'Bearer bad').ctx))).toBe(401);
+    expect(
+      await statusOf(guard.canActivate(contextFor('adminOnly', `Bearer ${token()}`).ctx)),
+    ).toBe(403);
+    expect(
+      await statusOf(
+        guard.canActivate(contextFor('adminOnly', `Bearer ${token({ role: 'admin' })}`).ctx),
+      ),
+    ).toBe('ok');
+  });
+
+  it('lets transport handlers through (they are never reached from outside)', async () => {
+    const ctx = { getType: () => 'rpc' } as unknown as ExecutionContext;
+    expect(await guard.canActivate(ctx)).toBe(true);
+  });
+});
