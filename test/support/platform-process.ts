@@ -54,6 +54,8 @@ export interface StartOptions {
   gatewayReplicas?: number;
   /** Extra settings for some processes only, by process name (`gateway`, `gateway-2`, `auth`, `all`...). */
   processEnv?: Record<string, NodeJS.ProcessEnv>;
+  /** Extra Node options for the platform processes (e.g. `--import` of a test preload). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -162,10 +164,14 @@ export async function startPlatform(opts: StartOptions = {}): Promise<PlatformHa
   const launch = (name: string, env: NodeJS.ProcessEnv, healthUrl: string) => {
     const logFile = join(logDir, `${name}.log`);
     const out = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(opts.nodeArgs ?? []), '--enable-source-maps', MAIN],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout!.pipe(out);
     child.stderr!.pipe(out);
     procs.set(name, { child, healthUrl, logFile, env });
