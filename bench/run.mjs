@@ -386,10 +386,7 @@ async function runMode(mode, hello, results) {
       const target = mode === 'all' ? 1 / 3 : 1 / 6;
       const row = measured('users.get', 'GET /api/v1/users/{id} (authenticated)', r, vsHello(r));
       row.target = `≥ ${mode === 'all' ? '1/3' : '1/6'} of raw Fastify, p99 < 10 ms at 50 connections`;
-      row.met =
-        row.ratio !== undefined
-          ? row.ratio >= target && r.p99 < 10 && cfg.connections >= 50
-          : undefined;
+      row.goal = { ratio: target, p99: 10, connections: 50 };
       return row;
     });
 
@@ -456,7 +453,7 @@ async function runMode(mode, hello, results) {
       );
       const row = measured('refresh', 'POST /api/v1/auth/refresh (rotation)', r, vsHello(r));
       row.target = '≥ 5% of raw Fastify';
-      row.met = row.ratio !== undefined ? row.ratio >= 0.05 : undefined;
+      row.goal = { ratio: 0.05 };
       return row;
     });
 
@@ -554,6 +551,40 @@ async function runMode(mode, hello, results) {
         vsHello(r),
       );
     });
+
+    // The baseline again after the platform's scenarios: the ratios use the mean of both runs,
+    // which evens out a change of load on the machine during the mode.
+    if (want('hello') && helloRate) {
+      try {
+        const again = await load({ url: hello.url, path: '/hello' }, hello.pids);
+        const first = rows.find((r) => r.id === 'hello');
+        first.before = { rate: first.rate, cpuUsPerOk: first.cpuUsPerOk };
+        first.after = { rate: again.okPerSec, cpuUsPerOk: again.cpuUsPerOk };
+        first.rate = (first.before.rate + again.okPerSec) / 2;
+        first.cpuUsPerOk = (first.before.cpuUsPerOk + again.cpuUsPerOk) / 2;
+        first.p50 = (first.p50 + again.p50) / 2;
+        first.p99 = (first.p99 + again.p99) / 2;
+        first.peakRssMb = Math.max(first.peakRssMb, again.peakRssMb);
+        first.note = `mean of ${Math.round(first.before.rate)} before and ${Math.round(again.okPerSec)} req/s after`;
+        helloRate = first.rate;
+        helloCpu = first.cpuUsPerOk;
+        log(`${mode} hello again: ${again.okPerSec.toFixed(0)} req/s (${first.note})`);
+      } catch (err) {
+        log(`${mode} hello again failed: ${err.message}`);
+      }
+    }
+    for (const r of rows) {
+      if (r.status !== 'ok' || r.baseline !== 'raw Fastify') continue;
+      Object.assign(r, vsHello({ okPerSec: r.rate, cpuUsPerOk: r.cpuUsPerOk }));
+    }
+    for (const r of rows) {
+      if (!r.goal || r.ratio === undefined) continue;
+      const g = r.goal;
+      r.met =
+        r.ratio >= g.ratio &&
+        (g.p99 === undefined || r.p99 < g.p99) &&
+        (g.connections === undefined || r.connections >= g.connections);
+    }
   } finally {
     cleanups.delete(platform.stop);
     await platform.stop();

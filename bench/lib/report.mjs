@@ -24,7 +24,7 @@ function rowCells(r) {
     ms(r.p99),
     r.peakRssMb ? n0(r.peakRssMb) : '–',
     r.cpuUsPerOk ? n0(r.cpuUsPerOk) : '–',
-    r.baseline ?? r.note ?? '',
+    (r.id === 'hello' ? r.note : r.baseline) ?? r.note ?? r.baseline ?? '',
     ratio(r.ratio) + (r.cpuRatio !== undefined ? ` (CPU ${ratio(r.cpuRatio)})` : ''),
     r.target ? `${r.target}: **${met(r.met)}**` : '',
   ];
