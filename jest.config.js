@@ -34,7 +34,7 @@ export default {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60000,
+      testTimeout: 180000,
     },
     {
       // `npm run test:faults`: tokens, fuzzing, access control, faults, crashes, log scan.

@@ -217,7 +217,8 @@ export async function startPlatform(opts: StartOptions = {}): Promise<PlatformHa
     }
   }
   for (const s of specs) Object.assign(s.env, opts.processEnv?.[s.name]);
-  const timeout = opts.readyTimeoutMs ?? 60_000;
+  // Generous: seven processes starting at once on a busy two-core CI machine are slow.
+  const timeout = opts.readyTimeoutMs ?? 150_000;
   for (const s of specs) launch(s.name, s.env, s.healthUrl);
   const handle: PlatformHandle = {
     mode,
