@@ -8,7 +8,7 @@ import type {
 import { ProblemException } from '../../platform/errors/index.js';
 import type { RpcMeta } from '../../platform/transport/index.js';
 import { StatementFormatError, parseCamt053, type StatementCredit } from '../domain/camt053.js';
-import { findRfReference, parseRfReference } from '../domain/rf-reference.js';
+import { findRfReferences, parseRfReference } from '../domain/rf-reference.js';
 import { decideCredit } from '../domain/wire-matching.js';
 import { Ledger } from '../persistence/ledger.repository.js';
 import { Payments, rowsOf, type PaymentRow } from '../persistence/payment.rows.js';
@@ -96,10 +96,26 @@ export class StatementsService {
     statementId: string,
     credit: StatementCredit,
   ): Promise<ReconciliationLineDto> {
-    const reference =
-      (credit.structuredReference && parseRfReference(credit.structuredReference)) ||
-      findRfReference(`${credit.remittanceText ?? ''} ${credit.endToEndId ?? ''}`) ||
-      null;
+    // The structured reference, else any valid one in the text; the one we issued wins.
+    const structured = credit.structuredReference && parseRfReference(credit.structuredReference);
+    const candidates = structured
+      ? [structured]
+      : [
+          ...findRfReferences(credit.remittanceText ?? ''),
+          ...findRfReferences(credit.endToEndId ?? ''),
+        ];
+    let payment: PaymentRow | undefined;
+    let matchedBy: 'reference' | 'amount' | null = null;
+    let reference: string | null = candidates[0] ?? null;
+    for (const candidate of candidates) {
+      const p = await Payments.byWireReference(m, candidate);
+      if (p) {
+        payment = p;
+        matchedBy = 'reference';
+        reference = candidate;
+        break;
+      }
+    }
     const lineId = idOf('stl');
     const inserted = rowsOf(
       await m.query(
@@ -143,12 +159,6 @@ export class StatementsService {
       };
     }
 
-    let payment: PaymentRow | undefined;
-    let matchedBy: 'reference' | 'amount' | null = null;
-    if (reference) {
-      payment = await Payments.byWireReference(m, reference);
-      if (payment) matchedBy = 'reference';
-    }
     if (!payment) {
       const owing = await Payments.openWireOwing(m, credit.amount, credit.currency);
       if (owing.length === 1) {

@@ -11,6 +11,7 @@ import { exponentOf, fromDecimal, isCurrency, toDecimal } from './money.js';
 import { canTransition, PAYMENT_STATUSES, refundedStatus } from './payment-state.js';
 import {
   findRfReference,
+  findRfReferences,
   formatRfReference,
   parseRfReference,
   rfReference,
@@ -64,6 +65,22 @@ describe('RF creditor reference (ISO 11649)', () => {
   it('finds a reference in remittance text', () => {
     expect(findRfReference('Invoice RF18 5390 0754 7034 thanks')).toBe('RF18539007547034');
     expect(findRfReference('nothing here RF00')).toBeUndefined();
+    expect(findRfReference('ref:RF18539007547034.')).toBe('RF18539007547034');
+  });
+
+  it('always offers the issued reference, whatever text follows it', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Z0-9]{16}$/),
+        fc.stringMatching(/^[A-Z0-9]{1,12}$/),
+        (body, tail) => {
+          const ref = rfReference(body);
+          expect(findRfReferences(`Invoice ${formatRfReference(ref)} ${tail}`)).toContain(ref);
+          expect(findRfReferences(`${ref} ${tail}`)).toContain(ref);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 

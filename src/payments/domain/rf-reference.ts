@@ -31,19 +31,38 @@ export function parseRfReference(value: string): string | undefined {
   return mod97(v.slice(4) + v.slice(0, 4)) === 1 ? v : undefined;
 }
 
-/** The first valid RF reference inside free text (unstructured remittance information). */
-export function findRfReference(text: string): string | undefined {
-  // Accept the printed form in groups of four ("RF18 5390 0754 7034") as well as compact.
-  const candidates = text.toUpperCase().match(/RF\d{2}(?:\s?[A-Z0-9]){1,21}/g) ?? [];
-  for (const c of candidates) {
-    // Try the longest candidate first, then shorter ones (the text may continue after it).
-    const compact = c.replace(/\s+/g, '');
-    for (let len = compact.length; len >= 5; len--) {
-      const ok = parseRfReference(compact.slice(0, len));
-      if (ok) return ok;
+/**
+ * Every valid RF reference inside free text (unstructured remittance information), longest
+ * first. A reference is written compact ("RF18539007547034") or in groups of four
+ * ("RF18 5390 0754 7034", the last group shorter). Text after it may by chance extend it to
+ * another valid reference, so the caller tries each against what it knows.
+ */
+export function findRfReferences(text: string): string[] {
+  const tokens = text
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter(Boolean);
+  const found: string[] = [];
+  tokens.forEach((token, i) => {
+    if (!/^RF\d{2}/.test(token)) return;
+    const candidates: string[] = [token];
+    let joined = token;
+    for (let j = i + 1; j < tokens.length && tokens[j - 1].length === 4; j++) {
+      if (tokens[j].length > 4 || joined.length + tokens[j].length > 25) break;
+      joined += tokens[j];
+      candidates.push(joined);
     }
-  }
-  return undefined;
+    for (const c of candidates.reverse()) {
+      const ok = parseRfReference(c);
+      if (ok && !found.includes(ok)) found.push(ok);
+    }
+  });
+  return found;
+}
+
+/** The first valid RF reference inside free text. */
+export function findRfReference(text: string): string | undefined {
+  return findRfReferences(text)[0];
 }
 
 /** Printed form in groups of four, as on an invoice: "RF18 5390 0754 7034". */
