@@ -318,7 +318,7 @@ describe('configuration from an existing Secret or from values', () => {
     const secrets = byKind(docs, 'Secret');
     const main = secrets.find((s) => !s.metadata.annotations?.['helm.sh/hook'])!;
     const hook = secrets.find((s) => s.metadata.annotations?.['helm.sh/hook'])!;
-    expect(main.stringData.STRIPE_API_KEY).toBe('sk_test_example');
+    expect(main.stringData.STRIPE_SECRET_KEY).toBe('sk_test_example');
     expect(hook.stringData).toEqual(main.stringData);
     expect(Number(hook.metadata.annotations!['helm.sh/hook-weight'])).toBeLessThan(
       Number(byKind(docs, 'Job')[0].metadata.annotations!['helm.sh/hook-weight']),

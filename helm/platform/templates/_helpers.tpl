@@ -52,7 +52,7 @@ app.kubernetes.io/part-of: platform
 
 {{/* Name of the chart-managed Secret (only rendered when secretEnv has keys). */}}
 {{- define "platform.secretName" -}}
-{{- printf "%s-env" (include "platform.fullname" .) -}}
+{{- printf "%s-chart-env" (include "platform.fullname" .) -}}
 {{- end -}}
 
 {{/*
