@@ -5,7 +5,7 @@
  * resources, per-part autoscaling and disruption budgets, NetworkPolicy, and the wiring
  * between Ingress, Service and the gateway's port 8000.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PART_NAMES } from '../../src/platform/config/schema/core.env.js';
@@ -20,6 +20,8 @@ import {
   validateAgainstSchema,
 } from '../deploy/k8s.js';
 
+// Each helm call takes a fraction of a second, but CI machines are shared.
+jest.setTimeout(60_000);
 const SPLIT_INGRESS = ['-f', join(CHART, 'ci/split-ingress-values.yaml')];
 const CHART_SECRETS = ['-f', join(CHART, 'ci/chart-secrets-values.yaml')];
 

@@ -6,7 +6,7 @@
  * each role, every variable known to the platform, and each service's environment (with
  * the image's ENV under it) accepted by the platform's configuration loader.
  */
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -16,6 +16,8 @@ import { PART_NAMES } from '../../src/platform/config/schema/core.env.js';
 import { cleanupHelm, ROOT, template } from '../deploy/helm.js';
 import { parseEnv, readDockerfile } from '../deploy/dockerfile.js';
 
+// Each helm call takes a fraction of a second, but CI machines are shared.
+jest.setTimeout(60_000);
 const COMPOSE = join(ROOT, 'docker/compose.yaml');
 
 /** Compose interpolation with an empty environment: ${A:-x} and ${A-x} give x, ${A} gives ''. */

@@ -168,7 +168,8 @@ describe('the image filesystem, started like a container', () => {
     if (asRoot) chownSync(dataDir, IMAGE_UID, IMAGE_UID);
     env = {
       PATH: process.env.PATH,
-      HOME: dataDir,
+      // As in the container, where /home/node is on the read-only root filesystem.
+      HOME: join(image.root, image.workdir),
       ...image.env,
       PORT: String(port),
       KV_PREFIX: `deploy-test:${randomBytes(4).toString('hex')}:`,
