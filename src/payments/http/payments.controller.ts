@@ -333,7 +333,11 @@ export class PaymentsController {
   @Post(':id/cancel')
   @ApiBearerAuth('bearer')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel a payment that has not completed' })
+  @ApiOperation({
+    summary: 'Cancel a payment that has not completed',
+    description:
+      'A payment waiting for the payer (requires_action), or an approved PayPal order not captured yet. Card payments are canceled at Stripe too. Canceling twice changes nothing.',
+  })
   @ApiParam(PAYMENT_ID)
   @ApiResponse({ status: 200, type: PaymentResponse })
   @ApiResponse({ status: 401, ...PROBLEM })
