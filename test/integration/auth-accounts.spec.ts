@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { hash } from '@node-rs/argon2';
 import { DataSource } from 'typeorm';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -142,6 +143,28 @@ describe('auth part contract', () => {
     expect(dup.getStatus()).toBe(409);
     const rows = await db.query(`SELECT 1 FROM auth.credentials WHERE email = $1`, [e]);
     expect(rows).toHaveLength(0);
+  });
+
+  it('upgrades a hash with weaker parameters at the next successful sign-in', async () => {
+    const u = await registered();
+    const weak = await hash(u.password, { algorithm: 2, memoryCost: 4096, timeCost: 1 });
+    await db.query(`UPDATE auth.credentials SET password_hash = $1 WHERE user_id = $2`, [
+      weak,
+      u.id,
+    ]);
+    const stored = async () =>
+      (await db.query(`SELECT password_hash FROM auth.credentials WHERE user_id = $1`, [u.id]))[0]
+        .password_hash as string;
+    expect(
+      (
+        await problemOf(auth.login({ email: u.email, password: 'wrong-password' }, meta))
+      ).getStatus(),
+    ).toBe(401);
+    expect(await stored()).toBe(weak); // a failed sign-in changes nothing
+    await auth.login({ email: u.email, password: u.password }, meta);
+    const upgraded = await stored();
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    await auth.login({ email: u.email, password: u.password }, meta);
   });
 
   it('verifies passwords for re-authentication', async () => {
