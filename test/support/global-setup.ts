@@ -43,4 +43,6 @@ export default async function globalSetup() {
   process.env.E2E_URL = platform.url;
   process.env.E2E_MODE = mode;
   process.env.E2E_LOG_DIR = platform.logDir;
+  // Where the payments process serves /metrics (the gateway's port when all parts share one).
+  process.env.E2E_PAYMENTS_URL = platform.procs.get('payments')?.healthUrl ?? platform.url;
 }
