@@ -540,6 +540,53 @@ describe(`users (${process.env.E2E_MODE} mode)`, () => {
       expect(names).toContain(probe);
 
       expectProblem(await api('GET', '/api/v1/users/me/export'), 401);
+
+      // users.user.created.v1 left through the outbox and reached analytics, linked to the user.
+      let platformEvents: string[] = names;
+      for (let i = 0; i < 6 && !platformEvents.includes('users.user.created.v1'); i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        const again = await api('GET', '/api/v1/users/me/export', { token: u.token });
+        platformEvents = again.body.analytics.events.map((e: { name: string }) => e.name);
+      }
+      expect(platformEvents).toContain('users.user.created.v1');
+    });
+  });
+
+  describe('documentation', () => {
+    it('documents every users endpoint in Swagger with schemas, examples and errors', async () => {
+      const doc = (await api('GET', '/docs-json')).body;
+      const routes: [string, string, number][] = [
+        ['/api/v1/users/me', 'get', 200],
+        ['/api/v1/users/me', 'patch', 200],
+        ['/api/v1/users/me', 'delete', 204],
+        ['/api/v1/users/me/preferences', 'get', 200],
+        ['/api/v1/users/me/preferences', 'patch', 200],
+        ['/api/v1/users/me/export', 'get', 200],
+        ['/api/v1/users', 'get', 200],
+        ['/api/v1/users', 'post', 201],
+        ['/api/v1/users/{user_id}', 'get', 200],
+        ['/api/v1/users/{user_id}', 'patch', 200],
+        ['/api/v1/users/{user_id}', 'delete', 204],
+      ];
+      for (const [path, method, ok] of routes) {
+        const op = doc.paths[path]?.[method];
+        expect(op).toBeDefined();
+        expect(op.tags).toContain('users');
+        expect(op.summary).toBeTruthy();
+        expect(op.security).toEqual([{ bearer: [] }]);
+        expect(op.responses[String(ok)]).toBeDefined();
+        expect(op.responses['401'].content['application/problem+json']).toBeDefined();
+        if (op.requestBody && method !== 'delete') {
+          const content = op.requestBody.content;
+          const media = content['application/json'] ?? content['application/merge-patch+json'];
+          expect(media.examples ?? media.schema).toBeDefined();
+        }
+      }
+      const prefs = doc.paths['/api/v1/users/me/preferences'].patch.requestBody.content;
+      expect(Object.keys(prefs)).toEqual(
+        expect.arrayContaining(['application/merge-patch+json', 'application/json']),
+      );
+      expect(doc.components.schemas.PublicUserDto.properties.id.example).toMatch(/^usr_/);
     });
   });
 
