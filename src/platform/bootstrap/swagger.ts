@@ -1,24 +1,205 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from '../config/config.js';
+
+type Json = Record<string, any>;
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
+
+const TAGS: Record<string, string> = {
+  auth: 'Sign-up, sign-in, tokens, sessions, passwords, MFA and the audit log',
+  users: 'Profiles, preferences, roles and the user registry',
+  payments: 'Payments (Stripe, PayPal, wire transfers), refunds, webhooks and the ledger',
+  analytics: 'Event ingestion and metrics over them',
+};
+
+/** RFC 9457 problem details, the body of every error. */
+const PROBLEM_SCHEMA = {
+  type: 'object',
+  description: 'RFC 9457 problem details (`application/problem+json`).',
+  required: ['type', 'title', 'status'],
+  properties: {
+    type: {
+      type: 'string',
+      format: 'uri',
+      maxLength: 200,
+      example: 'https://platform.dev/problems/rate-limited',
+    },
+    title: { type: 'string', maxLength: 100, example: 'Too Many Requests' },
+    status: { type: 'integer', format: 'int32', minimum: 400, maximum: 599, example: 429 },
+    detail: { type: 'string', maxLength: 1000, example: 'Too many requests. Retry in 12 s.' },
+    instance: { type: 'string', maxLength: 2048, example: '/api/v1/auth/login' },
+    request_id: {
+      type: 'string',
+      maxLength: 128,
+      example: '0b8f5e8e-4f0e-4a57-9a43-3f1c2d1e9b10',
+    },
+    errors: {
+      type: 'array',
+      maxItems: 100,
+      description: 'Validation errors, one per offending field.',
+      items: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: {
+          field: { type: 'string', maxLength: 200, example: 'email' },
+          message: { type: 'string', maxLength: 500, example: 'email must be an email' },
+        },
+      },
+    },
+  },
+};
+
+const HEADERS: Json = {
+  RateLimit: {
+    description:
+      'What is left of each budget that applies (IETF draft-ietf-httpapi-ratelimit-headers): ' +
+      '`"ip";r=598;t=42` = 598 requests left, window resets in 42 s.',
+    schema: { type: 'string', maxLength: 256, example: '"ip";r=598;t=42' },
+  },
+  'RateLimit-Policy': {
+    description: 'The budgets that apply: `"ip";q=600;w=60` = 600 requests per 60 s per client IP.',
+    schema: { type: 'string', maxLength: 256, example: '"ip";q=600;w=60, "login";q=10;w=60' },
+  },
+  'Access-Control-Allow-Origin': {
+    description: 'Sent when the request comes from a browser origin listed in CORS_ORIGINS.',
+    schema: { type: 'string', maxLength: 256, example: 'https://app.example.com' },
+  },
+  'Retry-After': {
+    description: 'Seconds to wait before trying again.',
+    schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 172800, example: 12 },
+  },
+};
+
+const problem = (description: string, extraHeaders: string[] = []) => ({
+  description,
+  headers: Object.fromEntries(
+    ['RateLimit', 'RateLimit-Policy', 'Access-Control-Allow-Origin', ...extraHeaders].map((h) => [
+      h,
+      { $ref: `#/components/headers/${h}` },
+    ]),
+  ),
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+/**
+ * Platform-wide facts every operation shares, added to the generated document in one place:
+ * the problem+json errors the gateway itself can answer (400, 401, 429, 500, 503), the
+ * rate-limit headers on every response, explicit anonymous access (`security: [{}]`) on public
+ * routes, a distinct scheme on admin routes, tags, and a server that works from any origin.
+ */
+export function completeDocument(doc: OpenAPIObject, config: AppConfig): OpenAPIObject {
+  const out = doc as Json;
+  const components = (out.components ??= {}) as Json;
+  components.schemas = { ...(components.schemas ?? {}), Problem: PROBLEM_SCHEMA };
+  components.headers = { ...(components.headers ?? {}), ...HEADERS };
+  const schemes = (components.securitySchemes ??= {}) as Json;
+  const bearer = {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'Access token from POST /api/v1/auth/login: a JWS signed with HS256 only (algorithm ' +
+      'pinned, `typ` at+jwt, short-lived), handled as RFC8725 (JWT best current practices) ' +
+      'recommends. Refresh with POST /api/v1/auth/refresh.',
+  };
+  schemes.bearer = bearer;
+  schemes.adminBearer = {
+    ...bearer,
+    description: `${bearer.description} The token must belong to a user with the admin role.`,
+  };
+  out.servers = [
+    {
+      url: config.get('PUBLIC_URL') ?? '/',
+      description:
+        'This deployment (production, staging or local): PUBLIC_URL, or the origin serving this document',
+      'x-internal': false,
+    },
+  ];
+  // Probes for the orchestrator, not part of the API (see docs/operations).
+  for (const path of Object.keys(out.paths))
+    if (path.startsWith('/health/')) delete out.paths[path];
+  const used = new Set<string>();
+  for (const [path, item] of Object.entries(out.paths) as [string, Json][]) {
+    for (const method of METHODS) {
+      const op = item[method] as Json | undefined;
+      if (!op) continue;
+      (op.tags ?? []).forEach((t: string) => used.add(t));
+      const secured =
+        Array.isArray(op.security) && op.security.some((s: Json) => Object.keys(s).length);
+      if (!secured) op.security = [{}];
+      else if (/\/admin(\/|$)/.test(path)) {
+        op.security = op.security.map((s: Json) => ('bearer' in s ? { adminBearer: s.bearer } : s));
+      }
+      const responses = (op.responses ??= {}) as Json;
+      const hasInput = Boolean(op.requestBody) || (op.parameters ?? []).length > 0;
+      if (hasInput && !responses['400'] && !responses['422'] && !responses['4XX']) {
+        responses['400'] = problem('The request is malformed or fails validation (`errors[]`).');
+      }
+      if (secured && !responses['401']) {
+        responses['401'] = problem(
+          'No valid access token (a `WWW-Authenticate` challenge says why).',
+        );
+      }
+      if (!responses['429']) {
+        responses['429'] = problem('Too many requests: a rate-limit budget is spent.', [
+          'Retry-After',
+        ]);
+      } else {
+        responses['429'].headers = {
+          ...(responses['429'].headers ?? {}),
+          'Access-Control-Allow-Origin': {
+            description:
+              'Sent when the request comes from a browser origin listed in CORS_ORIGINS.',
+            schema: { type: 'string', maxLength: 256, example: 'https://app.example.com' },
+          },
+          'Retry-After': { $ref: '#/components/headers/Retry-After' },
+        };
+      }
+      if (!responses['500'])
+        responses['500'] = problem('Unexpected error (no details are disclosed).');
+      if (!responses['503']) {
+        responses['503'] = problem('A part of the platform or its store is unavailable.', [
+          'Retry-After',
+        ]);
+      }
+      for (const [status, res] of Object.entries(responses) as [string, Json][]) {
+        if (res.$ref) continue;
+        res.headers = {
+          RateLimit: { $ref: '#/components/headers/RateLimit' },
+          'RateLimit-Policy': { $ref: '#/components/headers/RateLimit-Policy' },
+          'Access-Control-Allow-Origin': {
+            $ref: '#/components/headers/Access-Control-Allow-Origin',
+          },
+          ...(res.headers ?? {}),
+        };
+      }
+    }
+  }
+  const declared = new Map(((out.tags ?? []) as Json[]).map((t) => [t.name, t]));
+  for (const name of used)
+    if (!declared.has(name)) declared.set(name, { name, description: TAGS[name] ?? name });
+  out.tags = [...declared.values()];
+  return out as OpenAPIObject;
+}
 
 export function setupSwagger(app: INestApplication, config: AppConfig): void {
   const doc = new DocumentBuilder()
     .setTitle('Platform API')
     .setDescription(
       'Authentication, users, payments and analytics behind one gateway. Every error is ' +
-        'RFC 9457 `application/problem+json`.',
+        'RFC 9457 `application/problem+json`. Every response carries the IETF `RateLimit` and ' +
+        '`RateLimit-Policy` headers; a 429 adds `Retry-After`.',
     )
     .setVersion('1.0.0')
     .setContact('Platform', 'https://github.com/platform/platform', 'security@platform.dev')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
-    .addServer(config.publicUrl)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .build();
-  const document = SwaggerModule.createDocument(app, doc);
+  const document = completeDocument(SwaggerModule.createDocument(app, doc), config);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'Platform API',
-    swaggerOptions: { persistAuthorization: true },
+    swaggerOptions: { persistAuthorization: true, validatorUrl: null },
   });
 }
