@@ -163,7 +163,7 @@ export function completeDocument(doc: OpenAPIObject, config: AppConfig): OpenAPI
           'Retry-After',
         ]);
       }
-      for (const [status, res] of Object.entries(responses) as [string, Json][]) {
+      for (const res of Object.values(responses) as Json[]) {
         if (res.$ref) continue;
         res.headers = {
           RateLimit: { $ref: '#/components/headers/RateLimit' },
