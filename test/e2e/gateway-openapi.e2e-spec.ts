@@ -76,7 +76,7 @@ describe(`OpenAPI document (${process.env.E2E_MODE} mode)`, () => {
     );
     for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
       for (const op of Object.values<any>(item)) {
-        expect([path, op.security?.length > 0]).toEqual([path, true]);
+        expect([path, (op.security ?? doc.security)?.length > 0]).toEqual([path, true]);
         const tooMany = op.responses['429'];
         expect([path, tooMany?.content?.['application/problem+json']]).toEqual([
           path,

@@ -85,8 +85,8 @@ const problem = (description: string, extraHeaders: string[] = []) => ({
 /**
  * Platform-wide facts every operation shares, added to the generated document in one place:
  * the problem+json errors the gateway itself can answer (400, 401, 429, 500, 503), the
- * rate-limit headers on every response, explicit anonymous access (`security: [{}]`) on public
- * routes, a distinct scheme on admin routes, tags, and a server that works from any origin.
+ * rate-limit headers on every response, public routes marked by the global `security: [{bearer: []}, {}]`
+ * (token optional), a distinct scheme on admin routes, tags, and a server that works from any origin.
  */
 export function completeDocument(doc: OpenAPIObject, config: AppConfig): OpenAPIObject {
   const out = doc as Json;
@@ -108,6 +108,8 @@ export function completeDocument(doc: OpenAPIObject, config: AppConfig): OpenAPI
     ...bearer,
     description: `${bearer.description} The token must belong to a user with the admin role.`,
   };
+  // Routes without their own requirement are public: a token is accepted but not needed.
+  out.security = [{ bearer: [] }, {}];
   out.servers = [
     {
       url: config.get('PUBLIC_URL') ?? '/',
@@ -127,8 +129,7 @@ export function completeDocument(doc: OpenAPIObject, config: AppConfig): OpenAPI
       (op.tags ?? []).forEach((t: string) => used.add(t));
       const secured =
         Array.isArray(op.security) && op.security.some((s: Json) => Object.keys(s).length);
-      if (!secured) op.security = [{}];
-      else if (/\/admin(\/|$)/.test(path)) {
+      if (secured && /\/admin(\/|$)/.test(path)) {
         op.security = op.security.map((s: Json) => ('bearer' in s ? { adminBearer: s.bearer } : s));
       }
       const responses = (op.responses ??= {}) as Json;
