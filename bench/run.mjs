@@ -646,7 +646,15 @@ async function main() {
   const started = Date.now();
   const hello = await startHello();
   try {
-    for (const mode of cfg.modes) await runMode(mode, hello, results);
+    for (const mode of cfg.modes) {
+      try {
+        await runMode(mode, hello, results);
+      } catch (err) {
+        // A layout that does not start is reported, and the other layouts still run.
+        log(`${mode}: ${err.message}`);
+        results.modes.push({ mode, failed: String(err.message).slice(0, 400), rows: [] });
+      }
+    }
     if (cfg.pgliteStart) await pgliteStart(results);
   } finally {
     await hello.stop();

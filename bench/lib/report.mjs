@@ -44,12 +44,17 @@ const HEAD = [
 ];
 
 function describeMode(m) {
+  if (m.failed) return `${m.mode}: did not start (${m.failed})`;
   return `${m.mode === 'all' ? 'all parts in one process' : `split: ${m.processes} processes over NATS`} (${m.database}, ${m.kv} store, ${m.transport} transport)`;
 }
 
 export function formatTable(results) {
   const out = [];
   for (const m of results.modes) {
+    if (m.failed) {
+      out.push(`== ${describeMode(m)}`, '');
+      continue;
+    }
     out.push(
       `== ${describeMode(m)}: ready in ${n0(m.startupMs)} ms, idle RSS ${n0(m.idleRssMb)} MB`,
     );
@@ -133,7 +138,7 @@ function targets(results) {
       met(r.startupMs < 5000),
     ]);
   }
-  for (const m of results.modes) {
+  for (const m of results.modes.filter((x) => !x.failed)) {
     lines.push([
       `idle RSS under 200 MB (${m.mode}, ${m.database}${m.processes > 1 ? `, sum of ${m.processes} processes` : ''})`,
       `${n0(m.idleRssMb)} MB`,
@@ -168,7 +173,7 @@ export function renderMarkdown(results) {
       `Rate limits raised far above the load (RATE_LIMIT_* = 1000000000/1m), so the limiter runs but never throttles; log level \`${s.logLevel}\`.`,
   );
   out.push(
-    `- Load: autocannon in a separate process on 127.0.0.1, ${s.connections} connections (login ${s.loginConnections}, ingestion ${s.analyticsConnections}), ` +
+    `- Traffic: autocannon in a separate process on 127.0.0.1, ${s.connections} connections (login ${s.loginConnections}, ingestion ${s.analyticsConnections}), ` +
       `${s.warmup} s warm-up then ${s.duration} s measured per scenario; baselines ${s.baselineSeconds} s.` +
       (s.smoke ? ' **Smoke run: not a measurement.**' : ''),
   );
@@ -176,6 +181,7 @@ export function renderMarkdown(results) {
   for (const mode of results.modes) {
     out.push(`### ${describeMode(mode)}`);
     out.push('');
+    if (mode.failed) continue;
     out.push(
       `Ready in **${n0(mode.startupMs)} ms** (spawn to \`/health/ready\` = 200); idle RSS **${n0(mode.idleRssMb)} MB**${mode.processes > 1 ? ` (sum of ${mode.processes} processes)` : ''}.`,
     );
