@@ -311,6 +311,7 @@ async function runMode(mode, hello, results) {
   try {
     await new Promise((r) => setTimeout(r, SMOKE ? 200 : 2000));
     info.idleRssMb = platform.rssMb();
+    info.idleRssMaxMb = platform.maxRssMb();
     log(
       `${mode}: ready in ${info.startupMs.toFixed(0)} ms, idle RSS ${info.idleRssMb.toFixed(0)} MB`,
     );

@@ -196,6 +196,8 @@ export async function startPlatform(opts) {
     pids: () => [...procs.values()].map((p) => p.pid),
     /** Sum over the platform's processes of the current RSS (MB). */
     rssMb: () => sumMb(handle.pids().map((pid) => memoryOf(pid).rssKb)),
+    /** The largest current RSS of one of the platform's processes (MB). */
+    maxRssMb: () => Math.max(...handle.pids().map((pid) => memoryOf(pid).rssKb)) / 1024,
     /** Sum over the platform's processes of their peak RSS since the last resetPeaks (MB). */
     peakMb: () => sumMb(handle.pids().map((pid) => memoryOf(pid).hwmKb)),
     resetPeaks: () => handle.pids().every((pid) => resetPeak(pid)),

@@ -139,8 +139,16 @@ function targets(results) {
     ]);
   }
   for (const m of results.modes.filter((x) => !x.failed)) {
+    if (m.processes > 1) {
+      lines.push([
+        `idle RSS under 200 MB (${m.mode}, ${m.database}, each of ${m.processes} processes)`,
+        `largest ${n0(m.idleRssMaxMb)} MB (${n0(m.idleRssMb)} MB together)`,
+        met(m.idleRssMaxMb < 200),
+      ]);
+      continue;
+    }
     lines.push([
-      `idle RSS under 200 MB (${m.mode}, ${m.database}${m.processes > 1 ? `, sum of ${m.processes} processes` : ''})`,
+      `idle RSS under 200 MB (${m.mode}, ${m.database})`,
       `${n0(m.idleRssMb)} MB`,
       met(m.idleRssMb < 200),
     ]);
@@ -183,7 +191,7 @@ export function renderMarkdown(results) {
     out.push('');
     if (mode.failed) continue;
     out.push(
-      `Ready in **${n0(mode.startupMs)} ms** (spawn to \`/health/ready\` = 200); idle RSS **${n0(mode.idleRssMb)} MB**${mode.processes > 1 ? ` (sum of ${mode.processes} processes)` : ''}.`,
+      `Ready in **${n0(mode.startupMs)} ms** (spawn to \`/health/ready\` = 200); idle RSS **${n0(mode.idleRssMb)} MB**${mode.processes > 1 ? ` (sum of ${mode.processes} processes; the largest ${n0(mode.idleRssMaxMb)} MB)` : ''}.`,
     );
     out.push('');
     out.push(mdRow(HEAD));
