@@ -7,7 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { api, expectProblem } from '../support/api.js';
 import { startPlatform, type PlatformHandle } from '../support/platform-process.js';
-import { adminToken, login, register, registerAndLogin } from '../support/session.js';
+import {
+  ADMIN_CREDENTIALS,
+  adminToken,
+  login,
+  register,
+  registerAndLogin,
+} from '../support/session.js';
 
 const mode = (process.env.E2E_MODE ?? 'all') as 'all' | 'split';
 let platform: PlatformHandle;
@@ -112,6 +118,45 @@ describe(`users erasure (${mode} mode, USER_RETENTION_DAYS=0)`, () => {
       const res = await api('GET', `/api/v1/users/${u.id}`, { token: admin });
       return res.status === 404 ? true : undefined;
     });
+  }, 60_000);
+
+  it('keeps one active admin: the only admin cannot be demoted, disabled or deleted', async () => {
+    const admin = await adminToken();
+    const me = (await api('GET', '/api/v1/users/me', { token: admin })).body;
+    expect(me.role).toBe('admin');
+    const admins = await api('GET', '/api/v1/users?role=admin', { token: admin });
+    expect(admins.body.data.map((u: { id: string }) => u.id)).toEqual([me.id]);
+    for (const body of [{ role: 'member' }, { disabled: true }]) {
+      const res = await api('PATCH', `/api/v1/users/${me.id}`, { token: admin, body });
+      expectProblem(res, 409);
+      expect(res.body.type).toMatch(/last-admin$/);
+    }
+    const del = await api('DELETE', '/api/v1/users/me', {
+      token: admin,
+      body: { password: ADMIN_CREDENTIALS.password },
+    });
+    expectProblem(del, 409);
+    expect((await api('GET', '/api/v1/users/me', { token: admin })).body.role).toBe('admin');
+
+    // With a second admin, the first may step down (and is signed out for it).
+    const other = await registerAndLogin({ tag: 'second-admin' });
+    const promote = await api('PATCH', `/api/v1/users/${other.id}`, {
+      token: admin,
+      body: { role: 'admin' },
+    });
+    expect(promote.status).toBe(200);
+    const otherAdmin = await login(other.email, other.password);
+    const demoteFirst = await api('PATCH', `/api/v1/users/${me.id}`, {
+      token: otherAdmin.access_token,
+      body: { role: 'member' },
+    });
+    expect(demoteFirst.status).toBe(200);
+    // Now the second admin is the last one; restore the bootstrap admin for later tests.
+    const restore = await api('PATCH', `/api/v1/users/${me.id}`, {
+      token: otherAdmin.access_token,
+      body: { role: 'admin' },
+    });
+    expect(restore.status).toBe(200);
   }, 60_000);
 
   (mode === 'split' ? it : it.skip)(

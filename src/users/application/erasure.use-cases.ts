@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../platform/config/config.js';
 import { ProblemException } from '../../platform/errors/index.js';
 import { KeyValueStore } from '../../platform/kv/key-value.store.js';
+import { MetricsService } from '../../platform/metrics/metrics.service.js';
 import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
 import { UsersEvents, type UserDeletedEventData } from '../../contracts/users/users.patterns.js';
 import { isAdmin, isRecentSignIn } from '../domain/access.js';
@@ -25,6 +26,7 @@ const REAUTH_WINDOW_MS = 15 * 60_000;
 @Injectable()
 export class ErasureUseCases {
   private readonly logger = new Logger('UsersErasure');
+  private readonly counter;
 
   constructor(
     private readonly users: UserRepository,
@@ -32,7 +34,14 @@ export class ErasureUseCases {
     private readonly events: UserEvents,
     private readonly config: AppConfig,
     private readonly kv: KeyValueStore,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.counter = metrics.counter(
+      'users_account_deletions_total',
+      'Account deletions (requested, admin) and erasures of personal data (erased, postponed)',
+      ['outcome'],
+    );
+  }
 
   /**
    * The user themself (with their password, or a sign-in younger than USERS_REAUTH_MAX_AGE_S)
@@ -57,11 +66,11 @@ export class ErasureUseCases {
     }
 
     const now = new Date();
-    await this.users.transaction(async (m) => {
+    const deletedNow = await this.users.transaction(async (m) => {
       const admins = await this.users.countActiveAdmins(m);
       const r = await this.users.lockById(id, m);
       if (!r || r.erasedAt) throw userNotFound();
-      if (r.deletedAt) return; // already deleted: the revocation below is repeated
+      if (r.deletedAt) return false; // already deleted: the revocation below is repeated
       if (r.role === 'admin' && !r.disabled && admins <= 1) throw lastAdmin();
       const days = this.config.get('USER_RETENTION_DAYS');
       r.deletedAt = now;
@@ -79,7 +88,9 @@ export class ErasureUseCases {
         actor,
         data: { ...data },
       });
+      return true;
     });
+    if (deletedNow) this.counter.labels(self ? 'requested' : 'admin').inc();
     await this.parts.revokeSessions(id, meta);
   }
 
@@ -132,6 +143,7 @@ export class ErasureUseCases {
       try {
         await this.erase(r.id, {});
         erased++;
+        this.counter.labels('erased').inc();
       } catch (err) {
         // Retried at the next run (e.g. auth unreachable right now).
         const why =
@@ -139,6 +151,7 @@ export class ErasureUseCases {
             ? `${err.getStatus()} ${err.problem.detail ?? err.problem.title}`
             : (err as Error).message;
         this.logger.warn(`erasure of ${r.id} postponed: ${why}`);
+        this.counter.labels('postponed').inc();
       }
     }
     return erased;
