@@ -53,10 +53,16 @@ export class RefreshUseCase {
       throw this.invalid('invalid');
     }
     const hash = hashToken(token);
-    const row = await this.ds.getRepository(RefreshTokenEntity).findOneBy({ hash });
-    if (!row) throw this.invalid('invalid');
-    const first = await this.ds.getRepository(SessionEntity).findOneBy({ id: row.sessionId });
-    if (!first || first.revokedAt) throw this.invalid('invalid');
+    // One read to find the family; the decision is taken again under the lock below.
+    const found = (await this.ds.query(
+      `SELECT s.id, s.user_id FROM auth.refresh_tokens t
+         JOIN auth.sessions s ON s.id = t.session_id
+        WHERE t.hash = $1 AND t.revoked_at IS NULL AND s.revoked_at IS NULL`,
+      [hash],
+    )) as { id: string; user_id: string }[];
+    if (!found.length) throw this.invalid('invalid');
+    const row = { sessionId: found[0].id };
+    const first = { id: found[0].id, userId: found[0].user_id };
 
     // Disabled or deleted users lose their sessions at the next refresh at the latest.
     const user = await this.directory.find(first.userId, meta);
