@@ -29,6 +29,8 @@ const docPaths = Object.keys(
   ((await (await fetch(`${process.env.E2E_URL}/docs-json`)).json()) as { paths: object }).paths,
 );
 const withLogin = docPaths.includes('/api/v1/auth/login') ? it : it.skip;
+// Stopping one part on its own needs one process per part.
+const splitOnly = split ? it : it.skip;
 
 function expectProblem(res: EdgeResponse, status: number) {
   expect(`${res.status} ${res.headers.get('content-type')}`).toMatch(
@@ -67,6 +69,8 @@ describe(`gateway rate limits (${mode} mode)`, () => {
         RATE_LIMIT_MFA: '2/1m',
         RATE_LIMIT_TOKEN: '2/1m',
         RATE_LIMIT_FAIL_OPEN: 'true',
+        CORS_ORIGINS: 'https://app.example.com',
+        REQUEST_TIMEOUT_MS: '3000',
       },
       // Only the gateways (the whole process in all mode) reach Redis through the relay.
       processEnv: split
@@ -217,6 +221,65 @@ describe(`gateway rate limits (${mode} mode)`, () => {
       );
     }
   }, 60_000);
+
+  it('allows CORS from the configured origins only, exposing the limit headers', async () => {
+    const preflight = await call(gw, 'OPTIONS', '/api/v1/auth/login', {
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+        'x-forwarded-for': testIp(),
+      },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+    const get = await call(gw, 'GET', '/api/v1/probe', {
+      headers: { origin: 'https://app.example.com', 'x-forwarded-for': testIp() },
+    });
+    expect(get.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(get.headers.get('access-control-expose-headers')).toMatch(/ratelimit/i);
+    const evil = await call(gw, 'GET', '/api/v1/probe', {
+      headers: { origin: 'https://evil.example', 'x-forwarded-for': testIp() },
+    });
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+  }, 60_000);
+
+  splitOnly(
+    'exposes its own metrics on every process',
+    async () => {
+      for (const [name, p] of platform.procs) {
+        const res = await call(p.healthUrl, 'GET', '/metrics');
+        expect([name, res.status]).toEqual([name, 200]);
+        expect(res.text).toContain('process_cpu_user_seconds_total');
+        expect(res.text).toContain('http_request_duration_seconds');
+      }
+    },
+    60_000,
+  );
+
+  splitOnly(
+    'answers 504 when a part hangs and 503 when it is gone, as problems',
+    async () => {
+      const body = { email: 'nobody@example.com', password: 'wrong-password-123' };
+      const login = () => call(gw, 'POST', '/api/v1/auth/login', { ...from(testIp()), body });
+      const auth = platform.procs.get('auth')!.child;
+      auth.kill('SIGSTOP');
+      try {
+        const hung = await login();
+        expectProblem(hung, 504);
+      } finally {
+        auth.kill('SIGCONT');
+      }
+      await platform.kill('auth');
+      const gone = await login();
+      expectProblem(gone, 503);
+      expect(gone.text).not.toMatch(/nats|stack|at .*\.js/i);
+      await platform.restart('auth');
+      expect((await login()).status).toBe(401);
+    },
+    120_000,
+  );
 
   withLogin(
     'when the store is down: auth routes fail closed (503), the rest follow RATE_LIMIT_FAIL_OPEN',
