@@ -21,16 +21,23 @@ export class LockoutService {
     return { fail: `auth:lockout:fail:${h}`, lock: `auth:lockout:lock:${h}` };
   }
 
-  /** Seconds the account stays locked (0 when it is not). */
-  async lockedFor(email: string): Promise<number> {
-    const ttl = await this.kv.ttl(this.keys(email).lock);
-    return ttl > 0 ? Math.ceil(ttl / 1000) : 0;
+  /**
+   * One read: seconds the account stays locked (0 when it is not) and whether failures are
+   * being counted (so a successful sign-in clears them only when there are some).
+   */
+  async state(email: string): Promise<{ lockedForSec: number; failures: boolean }> {
+    const k = this.keys(email);
+    const [lock, fail] = await this.kv.mget([k.lock, k.fail]);
+    const until = Number(lock);
+    const left = lock && until > Date.now() ? Math.ceil((until - Date.now()) / 1000) : 0;
+    return { lockedForSec: left, failures: fail !== null };
   }
 
   /** Throws 429 with Retry-After while the account is locked. */
-  async assertNotLocked(email: string): Promise<void> {
-    const seconds = await this.lockedFor(email);
-    if (seconds > 0) throw tooManyAttempts(seconds);
+  async assertNotLocked(email: string): Promise<{ failures: boolean }> {
+    const s = await this.state(email);
+    if (s.lockedForSec > 0) throw tooManyAttempts(s.lockedForSec);
+    return s;
   }
 
   /** Counts a failure; returns the lock it started (seconds, 0 for none). */
@@ -40,7 +47,11 @@ export class LockoutService {
     const failures = await this.kv.incr(k.fail, resetMs);
     await this.kv.expire(k.fail, resetMs);
     const lockedForSec = lockoutDelaySec(failures, this.settings.lockout);
-    if (lockedForSec > 0) await this.kv.set(k.lock, String(failures), lockedForSec * 1000);
+    if (lockedForSec > 0) {
+      // The value is the unlock time, so one read tells how long is left.
+      const until = Date.now() + lockedForSec * 1000;
+      await this.kv.set(k.lock, String(until), lockedForSec * 1000);
+    }
     return { failures, lockedForSec };
   }
 

@@ -43,8 +43,9 @@ export class LoginUseCase {
 
   async login(cmd: LoginCommand, meta: RpcMeta): Promise<TokenPairDto> {
     const email = normalizeEmail(cmd.email);
+    let hadFailures: boolean;
     try {
-      await this.lockout.assertNotLocked(email);
+      hadFailures = (await this.lockout.assertNotLocked(email)).failures;
     } catch (err) {
       this.outcomes.labels('locked').inc();
       throw err;
@@ -69,9 +70,13 @@ export class LoginUseCase {
         .getRepository(CredentialEntity)
         .update({ userId: cred!.userId }, { passwordHash: upgraded, updatedAt: new Date() });
     }
-    await this.lockout.reset(email);
+    if (hadFailures) await this.lockout.reset(email);
     const opened = await this.ds.transaction(async (m) => {
-      const o = await this.sessions.open(m, { userId: cred!.userId, meta });
+      const o = await this.sessions.open(m, {
+        userId: cred!.userId,
+        role: user!.role,
+        meta,
+      });
       await this.audit.record(m, {
         type: 'login.succeeded',
         userId: cred!.userId,

@@ -55,25 +55,31 @@ export class RefreshUseCase {
     const hash = hashToken(token);
     // One read to find the family; the decision is taken again under the lock below.
     const found = (await this.ds.query(
-      `SELECT s.id, s.user_id FROM auth.refresh_tokens t
+      `SELECT s.id, s.user_id, s.role FROM auth.refresh_tokens t
          JOIN auth.sessions s ON s.id = t.session_id
         WHERE t.hash = $1 AND t.revoked_at IS NULL AND s.revoked_at IS NULL`,
       [hash],
-    )) as { id: string; user_id: string }[];
+    )) as { id: string; user_id: string; role: string | null }[];
     if (!found.length) throw this.invalid('invalid');
     const row = { sessionId: found[0].id };
     const first = { id: found[0].id, userId: found[0].user_id };
 
-    // Disabled or deleted users lose their sessions at the next refresh at the latest.
-    const user = await this.directory.find(first.userId, meta);
-    if (!UserDirectory.maySignIn(user)) {
-      await this.sessions.revokeForUser(first.userId, {
-        only: [first.id],
-        reason: 'user_disabled',
-        meta,
-      });
-      throw this.invalid('disabled');
+    // The role comes with the session: the users part revokes a user's sessions when it
+    // changes their role or disables them. Older sessions without it ask the users part.
+    let role = found[0].role;
+    if (!role) {
+      const user = await this.directory.find(first.userId, meta);
+      if (!UserDirectory.maySignIn(user)) {
+        await this.sessions.revokeForUser(first.userId, {
+          only: [first.id],
+          reason: 'user_disabled',
+          meta,
+        });
+        throw this.invalid('disabled');
+      }
+      role = user.role;
     }
+    const grantedRole = role;
 
     const outcome = await this.ds.transaction(async (m): Promise<Outcome> => {
       const session = await m
@@ -138,7 +144,7 @@ export class RefreshUseCase {
       const access = this.issuer.issue({
         userId: session.userId,
         sessionId: session.id,
-        role: user.role,
+        role: grantedRole,
         aal: session.aal,
         amr: session.amr,
         authTime: session.authTime,

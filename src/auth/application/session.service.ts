@@ -38,7 +38,7 @@ export class SessionService {
   /** Creates a session and its first refresh token inside `m`'s transaction. */
   async open(
     m: EntityManager,
-    input: { userId: string; meta?: RpcMeta; aal?: string; amr?: string[] },
+    input: { userId: string; role: string; meta?: RpcMeta; aal?: string; amr?: string[] },
   ): Promise<OpenedSession> {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.settings.sessionMaxAge * 1000);
@@ -55,6 +55,7 @@ export class SessionService {
       ip: input.meta?.ip ?? null,
       userAgent: input.meta?.userAgent?.slice(0, 512) ?? null,
       aal: input.aal ?? 'aal1',
+      role: input.role,
       amr: input.amr ?? ['pwd'],
       authTime: now,
       revokedAt: null,

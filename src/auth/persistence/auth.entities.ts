@@ -23,6 +23,8 @@ export class SessionEntity {
   @Column({ type: 'text', nullable: true }) ip: string | null;
   @Column({ name: 'user_agent', type: 'text', nullable: true }) userAgent: string | null;
   @Column({ type: 'text' }) aal: string;
+  /** The role at sign-in (null for sessions opened before it was kept). */
+  @Column({ type: 'text', nullable: true }) role: string | null;
   @Column({ type: 'jsonb' }) amr: string[];
   @Column({ name: 'auth_time', type: 'timestamptz' }) authTime: Date;
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt: Date | null;

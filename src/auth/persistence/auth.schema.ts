@@ -8,6 +8,7 @@ import {
   SessionEntity,
 } from './auth.entities.js';
 import { AuthCreateTables0001 } from './migrations/0001-create-auth.migration.js';
+import { AuthSessionRole0002 } from './migrations/0002-session-role.migration.js';
 
 export const authSchema: PartSchema = {
   schema: 'auth',
@@ -18,5 +19,5 @@ export const authSchema: PartSchema = {
     OneTimeTokenEntity,
     AuditEventEntity,
   ],
-  migrations: [AuthCreateTables0001, outboxMigration('auth')],
+  migrations: [AuthCreateTables0001, outboxMigration('auth'), AuthSessionRole0002],
 };
