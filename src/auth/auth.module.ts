@@ -22,12 +22,16 @@ import { RegisterUseCase } from './application/register.use-case.js';
 import { SessionService } from './application/session.service.js';
 import { TokenIssuer } from './application/token-issuer.js';
 import { UserDirectory } from './application/user-directory.js';
+import { MfaCrypto } from './application/mfa/mfa-crypto.js';
+import { MfaMails } from './application/mfa/mfa-mails.js';
+import { MfaUseCases } from './application/mfa/mfa.use-cases.js';
 import { AuthRpcController } from './rpc/auth.rpc-controller.js';
+import { MfaRpcController } from './rpc/mfa.rpc-controller.js';
 
 /** The auth part: message handlers, use cases and persistence. Runs where APP_ROLES has auth. */
 @Module({
   imports: [MailModule, OutboxModule.forPart('auth', EVENT_CONSUMERS)],
-  controllers: [AuthRpcController],
+  controllers: [AuthRpcController, MfaRpcController],
   providers: [
     UsersClient,
     AuthSettings,
@@ -49,6 +53,9 @@ import { AuthRpcController } from './rpc/auth.rpc-controller.js';
     EmailVerificationUseCase,
     AccountUseCases,
     AdminBootstrap,
+    MfaCrypto,
+    MfaMails,
+    MfaUseCases,
   ],
 })
 export class AuthModule {}

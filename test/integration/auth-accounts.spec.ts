@@ -25,6 +25,7 @@ import { KeyValueStore } from '../../src/platform/kv/key-value.store.js';
 import { authPart } from '../../src/auth/auth.part.js';
 import { usersPart } from '../../src/users/users.part.js';
 import { AuthClient } from '../../src/contracts/auth/auth.client.js';
+import type { TokenPairDto } from '../../src/contracts/auth/auth.dto.js';
 import { SessionKeys } from '../../src/contracts/auth/session-keys.js';
 import { UsersClient } from '../../src/contracts/users/users.client.js';
 import { newId } from '../../src/contracts/common/ids.js';
@@ -200,9 +201,9 @@ describe('auth part contract', () => {
 
   it('revokes all sessions of a user (but the one kept) and kills their keys at once', async () => {
     const u = await registered();
-    const a = await auth.login({ email: u.email, password: u.password }, meta);
-    const b = await auth.login({ email: u.email, password: u.password }, meta);
-    const c = await auth.login({ email: u.email, password: u.password }, meta);
+    const a = (await auth.login({ email: u.email, password: u.password }, meta)) as TokenPairDto;
+    const b = (await auth.login({ email: u.email, password: u.password }, meta)) as TokenPairDto;
+    const c = (await auth.login({ email: u.email, password: u.password }, meta)) as TokenPairDto;
     const sid = (t: string) =>
       JSON.parse(Buffer.from(t.split('.')[1], 'base64url').toString()).sid as string;
     expect(await kv.get(SessionKeys.session(sid(a.access_token)))).toBe(u.id);
@@ -217,7 +218,7 @@ describe('auth part contract', () => {
 
   it('exports what auth holds, without any secret', async () => {
     const u = await registered();
-    const t = await auth.login({ email: u.email, password: u.password }, meta);
+    const t = (await auth.login({ email: u.email, password: u.password }, meta)) as TokenPairDto;
     const out = await auth.exportUser(u.id);
     expect(out.credentials).toMatchObject({ email: u.email, has_password: true });
     expect(out.sessions).toHaveLength(1);
@@ -232,7 +233,7 @@ describe('auth part contract', () => {
 
   it('erases: sign-in stops at once, credentials go, the audit keeps a pseudonym only', async () => {
     const u = await registered();
-    const t = await auth.login({ email: u.email, password: u.password }, meta);
+    const t = (await auth.login({ email: u.email, password: u.password }, meta)) as TokenPairDto;
     await auth.eraseUser(u.id, meta);
     expect(
       (await problemOf(auth.login({ email: u.email, password: u.password }, meta))).getStatus(),

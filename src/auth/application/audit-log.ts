@@ -18,7 +18,14 @@ export type AuditType =
   | 'password.reset_requested'
   | 'password.reset'
   | 'email.verified'
-  | 'user.erased';
+  | 'user.erased'
+  | 'mfa.totp_setup'
+  | 'mfa.totp_activated'
+  | 'mfa.verify_succeeded'
+  | 'mfa.verify_failed'
+  | 'mfa.recovery_code_used'
+  | 'mfa.recovery_codes_regenerated'
+  | 'mfa.totp_disabled';
 
 export interface AuditInput {
   type: AuditType;

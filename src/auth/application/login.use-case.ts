@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { LoginCommand, TokenPairDto } from '../../contracts/auth/auth.dto.js';
+import type { LoginCommand, LoginResultDto } from '../../contracts/auth/auth.dto.js';
 import { AuthEvents } from '../../contracts/auth/auth.patterns.js';
 import { MetricsService } from '../../platform/metrics/metrics.service.js';
 import { ProblemException } from '../../platform/errors/problem.js';
@@ -10,6 +10,7 @@ import { CredentialEntity } from '../persistence/auth.entities.js';
 import { AuditLog } from './audit-log.js';
 import { EventPublisher } from './event-publisher.js';
 import { LockoutService } from './lockout.service.js';
+import { MfaUseCases } from './mfa/mfa.use-cases.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SessionService } from './session.service.js';
 import { TokenIssuer } from './token-issuer.js';
@@ -34,6 +35,7 @@ export class LoginUseCase {
     private readonly directory: UserDirectory,
     private readonly audit: AuditLog,
     private readonly events: EventPublisher,
+    private readonly mfa: MfaUseCases,
     metrics: MetricsService,
   ) {
     this.outcomes = metrics.counter('auth_logins_total', 'Sign-in attempts by outcome', [
@@ -41,7 +43,7 @@ export class LoginUseCase {
     ] as const);
   }
 
-  async login(cmd: LoginCommand, meta: RpcMeta): Promise<TokenPairDto> {
+  async login(cmd: LoginCommand, meta: RpcMeta): Promise<LoginResultDto> {
     const email = normalizeEmail(cmd.email);
     let hadFailures: boolean;
     try {
@@ -71,6 +73,11 @@ export class LoginUseCase {
         .update({ userId: cred!.userId }, { passwordHash: upgraded, updatedAt: new Date() });
     }
     if (hadFailures) await this.lockout.reset(email);
+    if (await this.mfa.isActive(cred!.userId)) {
+      // Password right, second factor still to come: no session, no tokens yet.
+      this.outcomes.labels('mfa_required').inc();
+      return this.mfa.challenge(cred!.userId);
+    }
     const opened = await this.ds.transaction(async (m) => {
       const o = await this.sessions.open(m, {
         userId: cred!.userId,

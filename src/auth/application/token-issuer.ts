@@ -38,6 +38,7 @@ export class TokenIssuer {
       role: s.role,
       typ: ACCESS_TOKEN_CLAIM_TYP,
       aal: s.aal,
+      acr: s.aal,
       amr: s.amr,
       auth_time: Math.floor(s.authTime.getTime() / 1000),
       iat: now,

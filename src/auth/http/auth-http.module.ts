@@ -2,7 +2,11 @@ import { Module } from '@nestjs/common';
 import { AuthClient } from '../../contracts/auth/auth.client.js';
 import { AdminSessionsController } from './admin-sessions.controller.js';
 import { AuthController } from './auth.controller.js';
+import { MfaController } from './mfa.controller.js';
 
 /** HTTP controllers of the auth part, mounted by the gateway; they reach the part via its client. */
-@Module({ controllers: [AuthController, AdminSessionsController], providers: [AuthClient] })
+@Module({
+  controllers: [AuthController, MfaController, AdminSessionsController],
+  providers: [AuthClient],
+})
 export class AuthHttpModule {}

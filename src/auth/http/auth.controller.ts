@@ -3,14 +3,17 @@ import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type {
   AuditPageDto,
+  LoginResultDto,
   RegisteredUserDto,
   SessionDto,
   TokenPairDto,
@@ -37,6 +40,7 @@ import {
   SessionResponse,
   TokenPairResponse,
 } from './dto/auth-responses.dto.js';
+import { MfaChallengeResponse } from './dto/mfa.dto.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -65,11 +69,22 @@ export class AuthController {
     summary: 'Sign in with email and password',
     description:
       'Unknown email, wrong password and disabled account all get the same 401. After ' +
-      'repeated failures the account is locked for a growing while (429 with Retry-After).',
+      'repeated failures the account is locked for a growing while (429 with Retry-After). ' +
+      'With two-factor authentication on, the answer is `{mfa_required, mfa_token, ' +
+      'expires_in}` and no tokens: finish with POST /auth/mfa/verify.',
   })
-  @ApiOkResponse({ type: TokenPairResponse })
+  @ApiExtraModels(TokenPairResponse, MfaChallengeResponse)
+  @ApiOkResponse({
+    description: 'Tokens, or a second-factor challenge',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(TokenPairResponse) },
+        { $ref: getSchemaPath(MfaChallengeResponse) },
+      ],
+    },
+  })
   @ApiProblems(400, 401, 429)
-  login(@Body() body: LoginRequest, @Meta() meta: RpcMeta): Promise<TokenPairDto> {
+  login(@Body() body: LoginRequest, @Meta() meta: RpcMeta): Promise<LoginResultDto> {
     return this.auth.login(body, meta);
   }
 

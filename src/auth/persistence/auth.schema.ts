@@ -9,6 +9,7 @@ import {
 } from './auth.entities.js';
 import { AuthCreateTables0001 } from './migrations/0001-create-auth.migration.js';
 import { AuthSessionRole0002 } from './migrations/0002-session-role.migration.js';
+import { AuthCreateMfaTables0003 } from './migrations/0003-create-mfa.migration.js';
 
 export const authSchema: PartSchema = {
   schema: 'auth',
@@ -19,5 +20,10 @@ export const authSchema: PartSchema = {
     OneTimeTokenEntity,
     AuditEventEntity,
   ],
-  migrations: [AuthCreateTables0001, outboxMigration('auth'), AuthSessionRole0002],
+  migrations: [
+    AuthCreateTables0001,
+    outboxMigration('auth'),
+    AuthSessionRole0002,
+    AuthCreateMfaTables0003,
+  ],
 };

@@ -6,6 +6,7 @@ import type {
   ChangePasswordCommand,
   InviteCommand,
   LoginCommand,
+  LoginResultDto,
   RegisterCommand,
   RegisteredUserDto,
   ResetPasswordCommand,
@@ -39,7 +40,7 @@ export class AuthRpcController {
   }
 
   @Rpc(AuthPatterns.login)
-  login(@Payload() { meta, data }: RpcEnvelope<LoginCommand>): Promise<TokenPairDto> {
+  login(@Payload() { meta, data }: RpcEnvelope<LoginCommand>): Promise<LoginResultDto> {
     return this.logins.login(data, meta);
   }
 

@@ -19,6 +19,8 @@ export interface AccessTokenClaims {
   typ: typeof ACCESS_TOKEN_CLAIM_TYP;
   /** Authentication assurance level (`aal1` password, `aal2` with a second factor). */
   aal: string;
+  /** Same level as `aal`, under its OpenID Connect name. */
+  acr?: string;
   /** Authentication methods (`pwd`, `otp`, ...). */
   amr: string[];
   auth_time: number;

@@ -7,6 +7,12 @@ import type {
   ChangePasswordCommand,
   InviteCommand,
   LoginCommand,
+  LoginResultDto,
+  MfaReauthCommand,
+  MfaStatusDto,
+  MfaVerifyCommand,
+  RecoveryCodesDto,
+  TotpSetupDto,
   RegisterCommand,
   RegisteredUserDto,
   ResetPasswordCommand,
@@ -53,7 +59,7 @@ export class AuthClient {
     return this.rpc.send(AuthPatterns.register, cmd, meta, { timeoutMs: 15_000 });
   }
 
-  login(cmd: LoginCommand, meta?: RpcMeta): Promise<TokenPairDto> {
+  login(cmd: LoginCommand, meta?: RpcMeta): Promise<LoginResultDto> {
     return this.rpc.send(AuthPatterns.login, cmd, meta, { timeoutMs: 15_000 });
   }
 
@@ -103,5 +109,29 @@ export class AuthClient {
 
   listAudit(query: { limit?: number; cursor?: string }, meta: RpcMeta): Promise<AuditPageDto> {
     return this.rpc.send(AuthPatterns.listAudit, query, meta);
+  }
+
+  mfaStatus(meta: RpcMeta): Promise<MfaStatusDto> {
+    return this.rpc.send(AuthPatterns.mfaStatus, {}, meta);
+  }
+
+  mfaTotpSetup(meta: RpcMeta): Promise<TotpSetupDto> {
+    return this.rpc.send(AuthPatterns.mfaTotpSetup, {}, meta);
+  }
+
+  mfaTotpActivate(code: string, meta: RpcMeta): Promise<RecoveryCodesDto> {
+    return this.rpc.send(AuthPatterns.mfaTotpActivate, { code }, meta);
+  }
+
+  mfaVerify(cmd: MfaVerifyCommand, meta?: RpcMeta): Promise<TokenPairDto> {
+    return this.rpc.send(AuthPatterns.mfaVerify, cmd, meta);
+  }
+
+  mfaRegenerateRecoveryCodes(cmd: MfaReauthCommand, meta: RpcMeta): Promise<RecoveryCodesDto> {
+    return this.rpc.send(AuthPatterns.mfaRegenerateRecoveryCodes, cmd, meta, { timeoutMs: 15_000 });
+  }
+
+  mfaTotpDisable(cmd: MfaReauthCommand, meta: RpcMeta): Promise<void> {
+    return this.rpc.send(AuthPatterns.mfaTotpDisable, cmd, meta, { timeoutMs: 15_000 });
   }
 }

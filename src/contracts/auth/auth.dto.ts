@@ -81,3 +81,41 @@ export interface AuthUserExport {
   sessions: (Omit<SessionDto, 'current'> & { revoked_at: string | null; expires_at: string })[];
   audit: (AuditEntryDto & { user_id: string | null })[];
 }
+
+/** Login answer for a user with two-factor authentication: no tokens yet. */
+export interface MfaChallengeDto {
+  mfa_required: true;
+  /** Single use; send it to POST /auth/mfa/verify with a code. */
+  mfa_token: string;
+  expires_in: number;
+}
+
+export type LoginResultDto = TokenPairDto | MfaChallengeDto;
+
+export interface TotpSetupDto {
+  secret: string;
+  otpauth_url: string;
+  /** PNG data URL of the otpauth URL. */
+  qr_code: string;
+}
+
+export interface RecoveryCodesDto {
+  recovery_codes: string[];
+}
+
+export interface MfaVerifyCommand {
+  mfa_token: string;
+  code?: string;
+  recovery_code?: string;
+}
+
+/** Proof of presence for disable / regenerate (not needed with an aal2 session). */
+export interface MfaReauthCommand {
+  password?: string;
+  code?: string;
+}
+
+export interface MfaStatusDto {
+  totp_enabled: boolean;
+  recovery_codes_remaining: number;
+}

@@ -41,6 +41,18 @@ export const AuthPatterns = {
   listUserSessions: 'auth.sessions.list-for-user',
   /** (actor) `{ limit?, cursor? }` -> `AuditPageDto`. */
   listAudit: 'auth.audit.list',
+  /** (actor) -> `MfaStatusDto`. */
+  mfaStatus: 'auth.mfa.status',
+  /** (actor) -> `TotpSetupDto` (pending factor, replaces a pending one). */
+  mfaTotpSetup: 'auth.mfa.totp-setup',
+  /** (actor) `{ code }` -> `RecoveryCodesDto`. */
+  mfaTotpActivate: 'auth.mfa.totp-activate',
+  /** `MfaVerifyCommand` -> `TokenPairDto` (second step of a login). */
+  mfaVerify: 'auth.mfa.verify',
+  /** (actor) `MfaReauthCommand` -> `RecoveryCodesDto`. */
+  mfaRegenerateRecoveryCodes: 'auth.mfa.recovery-codes-regenerate',
+  /** (actor) `MfaReauthCommand` -> void. */
+  mfaTotpDisable: 'auth.mfa.totp-disable',
 } as const;
 
 export const AuthEvents = {

@@ -69,6 +69,12 @@ export const authEnv = {
   }),
   ADMIN_EMAIL: optionalStr({ doc: 'With ADMIN_PASSWORD: an admin created at start when missing' }),
   ADMIN_PASSWORD: optionalStr({ doc: 'Password of the bootstrap admin', secret: true }),
+  MFA_ENCRYPTION_KEY: optionalStr({
+    doc:
+      'Key that encrypts TOTP secrets at rest (AES-256-GCM): 32 bytes as 64 hex characters or ' +
+      'base64; unset outside production = a fixed development key',
+    secret: true,
+  }),
   SMTP_URL: url({
     doc: 'SMTP server for mail (smtp://user:pass@host:port); unset = subject and link are logged',
     protocols: ['smtp', 'smtps'],
