@@ -408,7 +408,8 @@ async function runMode(mode, hello, results) {
         status: 'ok',
         unit: 'hash/s',
         rate: ceiling.perSec,
-        note: `${ceiling.singleMs.toFixed(1)} ms per hash on one core, ${ceiling.concurrency} in parallel`,
+        cpuMsPerHash: ceiling.cpuMsPerHash,
+        note: `${ceiling.cpuMsPerHash?.toFixed(1)} ms of CPU per hash (${ceiling.singleMs.toFixed(1)} ms wall, one at a time), ${ceiling.concurrency} in parallel`,
       });
       log(
         `${mode} argon2: ${ceiling.perSec.toFixed(1)} hash/s (${ceiling.singleMs.toFixed(1)} ms each)`,
