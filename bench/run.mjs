@@ -680,6 +680,14 @@ async function main() {
 const cleanupAll = async () => {
   for (const c of [...cleanups]) await Promise.resolve(c()).catch(() => undefined);
 };
+// If whoever started the runner goes away (a killed test run), writes to its pipes fail with
+// EPIPE: ignore them and finish, so the platform and the baseline are still stopped.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
+process.on('uncaughtException', (err) => {
+  log(`failed: ${err.stack ?? err}`);
+  cleanupAll().then(() => process.exit(1));
+});
 process.on('SIGINT', () => cleanupAll().then(() => process.exit(130)));
 process.on('SIGTERM', () => cleanupAll().then(() => process.exit(143)));
 
