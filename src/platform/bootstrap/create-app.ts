@@ -7,7 +7,7 @@ import { AppConfig } from '../config/config.js';
 import { loadConfig, rolesOf } from '../config/load-config.js';
 import { HttpEdgeHook } from '../http/edge.js';
 import { installEdgeHooks, registerEdgePlugins, trustProxyOf } from '../http/edge-plugins.js';
-import { ProblemFilter } from '../http/problem.filter.js';
+import { frameworkErrorProblem, ProblemFilter } from '../http/problem.filter.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { requestIdOf } from '../http/request-id.js';
 import { createValidationPipe } from '../http/validation.js';
@@ -50,6 +50,7 @@ export async function startApp(
   const gateway = config.runs('gateway');
 
   const adapter = new FastifyAdapter({
+    frameworkErrors: frameworkErrorProblem,
     bodyLimit: config.get('BODY_LIMIT_BYTES'),
     genReqId: requestIdOf,
     requestIdHeader: false,

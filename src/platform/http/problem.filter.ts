@@ -40,3 +40,15 @@ export class ProblemFilter implements ExceptionFilter {
       .send({ ...problem, instance: req.url?.split('?')[0], request_id: req.id });
   }
 }
+
+/**
+ * Fastify's `frameworkErrors`: errors raised while routing (bad percent-encoding, a path
+ * parameter too long), before Nest and its filter see the request, as problem+json too.
+ */
+export function frameworkErrorProblem(err: unknown, req: FastifyRequest, reply: FastifyReply) {
+  const { problem } = toProblem(err);
+  void reply
+    .status(problem.status)
+    .header('content-type', PROBLEM_JSON)
+    .send({ ...problem, instance: req.url?.split('?')[0], request_id: req.id });
+}

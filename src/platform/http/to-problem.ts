@@ -23,6 +23,16 @@ const FASTIFY_CODES: Record<string, { status: number; slug: string; detail: stri
     slug: 'invalid-json',
     detail: 'The body is not valid JSON.',
   },
+  FST_ERR_BAD_URL: {
+    status: 400,
+    slug: 'bad-request',
+    detail: 'The URL is not valid (bad percent-encoding).',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    slug: 'uri-too-long',
+    detail: 'A path segment of the URL is too long.',
+  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     status: 400,
     slug: 'bad-request',
