@@ -7,7 +7,11 @@ import { AppConfig } from '../config/config.js';
 import { loadConfig, rolesOf } from '../config/load-config.js';
 import { HttpEdgeHook } from '../http/edge.js';
 import { installEdgeHooks, registerEdgePlugins, trustProxyOf } from '../http/edge-plugins.js';
-import { frameworkErrorProblem, ProblemFilter } from '../http/problem.filter.js';
+import {
+  clientErrorProblem,
+  frameworkErrorProblem,
+  ProblemFilter,
+} from '../http/problem.filter.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { requestIdOf } from '../http/request-id.js';
 import { createValidationPipe } from '../http/validation.js';
@@ -51,6 +55,7 @@ export async function startApp(
 
   const adapter = new FastifyAdapter({
     frameworkErrors: frameworkErrorProblem,
+    clientErrorHandler: clientErrorProblem,
     bodyLimit: config.get('BODY_LIMIT_BYTES'),
     genReqId: requestIdOf,
     requestIdHeader: false,

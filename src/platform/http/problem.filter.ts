@@ -1,6 +1,9 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { throwError } from 'rxjs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { PROBLEM_BASE, titleFor } from '../errors/problem.js';
 import { toProblem } from './to-problem.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
@@ -51,4 +54,28 @@ export function frameworkErrorProblem(err: unknown, req: FastifyRequest, reply: 
     .status(problem.status)
     .header('content-type', PROBLEM_JSON)
     .send({ ...problem, instance: req.url?.split('?')[0], request_id: req.id });
+}
+
+/**
+ * Fastify's `clientErrorHandler`: requests Node's HTTP parser refuses (headers too large,
+ * malformed request line) get a problem+json answer too, then the connection closes.
+ */
+export function clientErrorProblem(err: Error & { code?: string }, socket: Socket) {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify({
+    type: PROBLEM_BASE + (status === 431 ? 'headers-too-large' : 'bad-request'),
+    title: titleFor(status),
+    status,
+    detail:
+      status === 431 ? 'The request line or headers are too large.' : 'Malformed HTTP request.',
+    request_id: randomUUID(),
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${titleFor(status)}\r\nContent-Type: ${PROBLEM_JSON}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

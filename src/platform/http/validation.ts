@@ -18,11 +18,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /**
  * Why a request value cannot be validated safely, or undefined: nesting deeper than
- * MAX_INPUT_DEPTH, or a string (value or key) with an unpaired surrogate (validator.js
- * throws URIError on those).
+ * MAX_INPUT_DEPTH, a string (value or key) with an unpaired surrogate (validator.js throws
+ * URIError on those) or a NUL character (PostgreSQL refuses it).
  */
 export function unsafeInput(value: unknown, depth = 0): string | undefined {
   if (typeof value === 'string') {
+    if (value.includes('\u0000')) return 'holds a NUL character';
     return LONE_SURROGATE.test(value) ? 'holds text that is not valid Unicode' : undefined;
   }
   if (value === null || typeof value !== 'object') return undefined;
