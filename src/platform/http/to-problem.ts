@@ -98,6 +98,18 @@ export function toProblem(err: unknown): MappedError {
       unexpected: false,
     };
   }
+  if (isConnectionFailure(err)) {
+    return {
+      problem: {
+        type: PROBLEM_BASE + 'dependency-unavailable',
+        title: titleFor(503),
+        status: 503,
+        detail: 'A service the platform depends on is unavailable. Retry later.',
+      },
+      headers: { 'Retry-After': '5' },
+      unexpected: false,
+    };
+  }
   return {
     problem: {
       type: PROBLEM_BASE + 'internal-error',
@@ -114,4 +126,29 @@ function slugOf(status: number): string {
   return titleFor(status)
     .toLowerCase()
     .replace(/[^a-z]+/g, '-');
+}
+
+// Network errors and PostgreSQL's connection / shutdown SQLSTATEs (class 08, 57P01-57P03).
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+]);
+const CONNECTION_MESSAGE =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i;
+
+/** A dependency (database) cannot be reached: 503, not a 500 of ours. */
+function isConnectionFailure(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; driverError?: unknown };
+  const candidates = [e, e?.driverError as typeof e].filter(Boolean);
+  return candidates.some((c) => {
+    const code = typeof c.code === 'string' ? c.code : '';
+    return (
+      CONNECTION_CODES.has(code) ||
+      /^08|^57P0[123]$/.test(code) ||
+      (typeof c.message === 'string' && CONNECTION_MESSAGE.test(c.message))
+    );
+  });
 }
