@@ -230,7 +230,14 @@ async function outage(label: string, platform: PlatformHandle, svc: PrivateServi
         `${label} down (stream): ${f.path} -> ${f.r.status} ${f.r.text.slice(0, 160)}`,
       );
     }
-    if (f.r.status >= 500 && f.r.status !== 503) {
+    // A request in flight when the service went away or came back may also time out (504) or
+    // fail at the transport (502): bounded and closed. Outside those transitions only 503.
+    const transition = f.during.includes('->');
+    if (
+      f.r.status >= 500 &&
+      f.r.status !== 503 &&
+      !(transition && [502, 504].includes(f.r.status))
+    ) {
       violations.push(
         `${label} ${f.during} (stream): ${f.path} -> ${f.r.status} ${f.r.text.slice(0, 160)}`,
       );
