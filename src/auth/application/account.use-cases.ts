@@ -234,6 +234,8 @@ export class AccountUseCases {
     await this.ds.transaction(async (m) => {
       await m.query(`DELETE FROM auth.credentials WHERE user_id = $1`, [userId]);
       await m.query(`DELETE FROM auth.one_time_tokens WHERE user_id = $1`, [userId]);
+      await m.query(`DELETE FROM auth.mfa_factors WHERE user_id = $1`, [userId]);
+      await m.query(`DELETE FROM auth.mfa_recovery_codes WHERE user_id = $1`, [userId]);
       await m.query(
         `UPDATE auth.audit_events SET user_id = $2, ip = NULL, user_agent = NULL WHERE user_id = $1`,
         [userId, pseudonym],
