@@ -210,6 +210,14 @@ describe(`auth: email verification (${process.env.E2E_MODE} mode)`, () => {
     const ok = await api('POST', `${R}/email/verify`, { body: { token: second.token } });
     expect(ok.status).toBe(204);
     expectProblem(await api('POST', `${R}/email/verify`, { body: { token: second.token } }), 400);
+    // The users part learns it through the outbox: the profile says verified shortly after.
+    let verified = false;
+    for (let i = 0; i < 100 && !verified; i++) {
+      const me = await api('GET', '/api/v1/users/me', { token: u.access_token });
+      verified = me.body.email_verified === true;
+      if (!verified) await sleep(100);
+    }
+    expect(verified).toBe(true);
     // Verified: resending is still accepted but sends nothing.
     const count = mailTo(u.email).length;
     expect((await api('POST', `${R}/email/resend`, { token: u.access_token })).status).toBe(202);

@@ -27,6 +27,11 @@ export class UserRegistry {
     private readonly events: UserEvents,
   ) {}
 
+  /** Auth confirmed the user's email address (event `auth.email.verified.v1`). */
+  async markEmailVerified(id: unknown): Promise<void> {
+    if (typeof id === 'string' && ID_RE.test(id)) await this.users.markEmailVerified(id);
+  }
+
   async create(cmd: CreateUserCommand, meta: RpcMeta = {}): Promise<UserDto> {
     const errors: FieldError[] = [];
     const id = typeof cmd?.id === 'string' ? cmd.id : '';

@@ -60,6 +60,14 @@ export class UserRepository {
     await m.save(UserRecord, record);
   }
 
+  /** Idempotent: a redelivered verification changes nothing. */
+  async markEmailVerified(id: string): Promise<void> {
+    await this.ds.query(
+      'UPDATE users.users SET email_verified = true, updated_at = now() WHERE id = $1 AND NOT email_verified',
+      [id],
+    );
+  }
+
   async remove(id: string, m: EntityManager): Promise<number> {
     const res = await m.delete(UserRecord, { id });
     return res.affected ?? 0;

@@ -3,6 +3,9 @@ import { Payload } from '@nestjs/microservices';
 import { Rpc, type RpcEnvelope } from '../../platform/transport/index.js';
 import type { CreateUserCommand, UserDto } from '../../contracts/users/user.dto.js';
 import { UsersPatterns } from '../../contracts/users/users.patterns.js';
+import { AuthEvents } from '../../contracts/auth/auth.patterns.js';
+import { deliveryPattern } from '../../contracts/events.js';
+import type { DomainEvent } from '../../contracts/common/event-envelope.js';
 import { UserRegistry } from '../application/user-registry.use-cases.js';
 
 /** What other parts ask the users part: create, read and discard users. */
@@ -28,5 +31,12 @@ export class UserRegistryRpcController {
   @Rpc(UsersPatterns.discard)
   async discard(@Payload() { meta, data }: RpcEnvelope<{ id: string }>): Promise<void> {
     await this.registry.discard(data?.id, meta);
+  }
+
+  /** Keeps `email_verified` in step with auth (outbox delivery; acknowledged once applied). */
+  @Rpc(deliveryPattern('users', AuthEvents.emailVerified))
+  async emailVerified(@Payload() { data }: RpcEnvelope<DomainEvent>): Promise<{ ok: true }> {
+    await this.registry.markEmailVerified(data?.user_id);
+    return { ok: true };
   }
 }
