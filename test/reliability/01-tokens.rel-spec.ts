@@ -21,8 +21,7 @@ let user: SignedInUser;
 let other: SignedInUser;
 let sent = 0;
 const violations: string[] = [];
-/** Violations of a reported bug kept as `it.failing` until fixed. */
-const KNOWN_NBF = 'nbf in 1h';
+const NBF_CASE = 'nbf in 1h';
 
 function claimsOf(token: string): Record<string, any> {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
@@ -233,13 +232,10 @@ describe('tokens: claims checked with the real secret', () => {
     await expect401('iat in 1h', `Bearer ${t}`);
   });
 
-  // KNOWN BUG (reported): verifyAccessToken (src/contracts/auth/access-token.ts) ignores `nbf`,
-  // so a validly signed token is accepted before its not-before time. `it.failing` keeps the
-  // assertion: this turns red once the check exists, then make it a plain `it`.
-  it.failing('refuses a token whose nbf (not before) is in the future [known bug]', async () => {
+  it('refuses a token whose nbf (not before) is in the future', async () => {
     // RFC 7519 4.1.5: a JWT MUST NOT be accepted before its nbf time.
     const t = await hs(claims({ nbf: now() + 3600 }));
-    await expect401(KNOWN_NBF, `Bearer ${t}`);
+    await expect401(NBF_CASE, `Bearer ${t}`);
   });
 
   it('refuses a wrong or missing issuer and audience', async () => {
@@ -312,7 +308,7 @@ describe('tokens: token kinds are not interchangeable', () => {
     expectProblem(refreshed, 401);
   });
 
-  it('leaves no violations besides the reported ones', () => {
-    expect(violations.filter((v) => !v.startsWith(`${KNOWN_NBF}:`))).toEqual([]);
+  it('leaves no violations', () => {
+    expect(violations).toEqual([]);
   });
 });

@@ -112,6 +112,11 @@ export function verifyAccessToken(
   const leeway = Math.min(Math.max(opts.leewaySec, 0), 10);
   if (c.exp + leeway <= now) return { ok: false, reason: 'expired' };
   if (c.iat - leeway > now) return { ok: false, reason: 'not-yet-valid' };
+  // RFC 7519 4.1.5: never before its not-before time (an nbf that is not a number is malformed).
+  const nbf = (c as { nbf?: unknown }).nbf;
+  if (nbf !== undefined && (typeof nbf !== 'number' || nbf - leeway > now)) {
+    return { ok: false, reason: 'not-yet-valid' };
+  }
   if (c.iss !== opts.issuer) return { ok: false, reason: 'issuer' };
   if (c.aud !== opts.audience) return { ok: false, reason: 'audience' };
   return { ok: true, claims: c as AccessTokenClaims };
