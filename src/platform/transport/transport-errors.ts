@@ -11,6 +11,14 @@ export function noHandlerProblem(pattern: string): Problem {
   };
 }
 
+const UNAVAILABLE_ERRORS = new Set([
+  'ClosedConnectionError',
+  'ConnectionError',
+  'DrainingConnectionError',
+  'NoResponders',
+  'RequestError',
+]);
+
 /** Turns whatever a call between parts failed with into the problem the caller should see. */
 export function toProblemException(err: unknown, pattern: string): ProblemException {
   if (err instanceof ProblemException) return err;
@@ -23,7 +31,15 @@ export function toProblemException(err: unknown, pattern: string): ProblemExcept
     return ProblemException.fromWire(noHandlerProblem(pattern))!;
   }
   const code = (err as { code?: string })?.code;
-  if (code === 'CONNECTION_CLOSED' || code === 'DISCONNECT' || code === '503') {
+  const name = (err as { name?: string })?.name ?? '';
+  // The NATS client's own errors while the broker is unreachable: the part is unavailable,
+  // not failing (503, not 502).
+  if (
+    code === 'CONNECTION_CLOSED' ||
+    code === 'DISCONNECT' ||
+    code === '503' ||
+    UNAVAILABLE_ERRORS.has(name)
+  ) {
     return ProblemException.fromWire(noHandlerProblem(pattern))!;
   }
   return new ProblemException(502, 'part-error', `The part answering "${pattern}" failed.`);
