@@ -42,6 +42,12 @@ const KNOWN_BUGS: { id: string; matches: (v: Violation) => boolean }[] = [
       v.request.startsWith('POST /api/v1/analytics/events') && /rejected\/\d+\/errors/.test(v.rule),
   },
   {
+    id: 'analytics-retention-schema',
+    matches: (v) =>
+      v.request.startsWith('GET /api/v1/analytics/retention') &&
+      /cohorts\/\d+\/(retained|rates)/.test(v.rule),
+  },
+  {
     id: 'preferences-custom-not-object',
     matches: (v) => /custom must be object/.test(v.rule),
   },
@@ -50,6 +56,10 @@ const KNOWN_BUGS: { id: string; matches: (v: Violation) => boolean }[] = [
 const SKIP = new Set(['GET /health/ready']);
 
 type Actor = 'anon' | 'member' | 'admin';
+
+/** Operations on the caller's own account, session or second factor. */
+const ADMIN_SELF =
+  /\/users\/me$|\/logout$|^DELETE \/api\/v1\/auth\/sessions|\/password\/change$|\/mfa(\/|$)/;
 
 interface FuzzRequest {
   op: Operation;
@@ -375,8 +385,12 @@ function requestFor(doc: OpenApiDoc, op: Operation): fc.Arbitrary<FuzzRequest> {
   const pathArb = fc
     .tuple(...pathParams.map((p) => pathValue(doc, p.schema, p.example)))
     .map((vals) => fillPath(op, Object.fromEntries(pathParams.map((p, i) => [p.name, vals[i]]))));
+  // The bootstrap admin never runs operations on its own account or session: with another
+  // admin created by the fuzzing, DELETE /users/me would legitimately delete it.
   const actor: fc.Arbitrary<Actor> = op.protected
-    ? fc.constantFrom<Actor>('member', 'member', 'member', 'member', 'admin', 'anon')
+    ? ADMIN_SELF.test(`${op.method} ${op.path}`)
+      ? fc.constantFrom<Actor>('member', 'member', 'anon')
+      : fc.constantFrom<Actor>('member', 'member', 'member', 'member', 'admin', 'anon')
     : fc.constantFrom<Actor>('anon', 'anon', 'anon', 'member');
   const header = fc.option(
     fc.constantFrom<[string, string]>(
@@ -689,6 +703,24 @@ describe(`fuzzing from /docs-json (${process.env.E2E_MODE ?? 'all'} mode)`, () =
         body: { custom: 'not an object' },
       });
       expectProblem(res, 400);
+    },
+    60_000,
+  );
+
+  // KNOWN BUG (reported, analytics): GET /analytics/retention documents `retained[]` as strings
+  // and `rates[]` as non-nullable numbers; it answers numbers and null rates.
+  it.failing(
+    'GET /analytics/retention 200 matches its documented schema [known bug]',
+    async () => {
+      await ensureCallers();
+      const op = ops.find((o) => o.method === 'GET' && o.path === '/api/v1/analytics/retention')!;
+      const res = await api('GET', `${op.path}?from=2026-10-01&to=2026-11-26`, {
+        token: adminAccess,
+      });
+      expect(res.status).toBe(200);
+      expect(
+        validator.check(op, res.status, res.headers.get('content-type') ?? '', res.body, res.text),
+      ).toBeUndefined();
     },
     60_000,
   );
