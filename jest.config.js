@@ -22,6 +22,9 @@ const common = {
 };
 
 export default {
+  // A global option (per-project values are ignored): e2e tests may wait for the next TOTP
+  // step or a platform start; unit specs that must be quick stay quick on their own.
+  testTimeout: 180000,
   projects: [
     {
       ...common,
