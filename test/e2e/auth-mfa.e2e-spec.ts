@@ -189,7 +189,7 @@ describe(`auth: two-factor authentication (${process.env.E2E_MODE} mode)`, () =>
   });
 
   it('accepts each recovery code exactly once', async () => {
-    const { u, recovery } = await userWithMfa();
+    const { u, auth, recovery } = await userWithMfa();
     const t1 = await challenge(u);
     // Typed in upper case with spaces: still the same code.
     const typed = ` ${recovery[3].toUpperCase()} `;
@@ -218,6 +218,22 @@ describe(`auth: two-factor authentication (${process.env.E2E_MODE} mode)`, () =>
     ).toBe(200);
     const audit = await api('GET', `${R}/audit?limit=50`, { token: ok.body.access_token });
     expect(audit.body.items.map((e: any) => e.type)).toContain('mfa.recovery_code_used');
+
+    // The data export shows the factor and which codes were used, never the secrets.
+    const exported = await api('GET', '/api/v1/users/me/export', { token: ok.body.access_token });
+    expect(exported.status).toBe(200);
+    const mfa = exported.body.auth.mfa;
+    expect(mfa.totp).toEqual({
+      status: 'active',
+      created_at: expect.any(String),
+      activated_at: expect.any(String),
+    });
+    expect(mfa.recovery_codes).toHaveLength(10);
+    expect(mfa.recovery_codes.filter((c: any) => c.used_at !== null)).toHaveLength(2);
+    const text = JSON.stringify(exported.body);
+    for (const code of recovery) expect(text).not.toContain(code);
+    expect(text).not.toContain(auth.secret);
+    expect(text).not.toMatch(/secret_enc|v1\.[\w-]+\.[\w-]+\./);
   });
 
   it('kills the mfa_token after five wrong codes', async () => {

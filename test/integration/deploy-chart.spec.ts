@@ -382,7 +382,7 @@ describe('configuration from an existing Secret or from values', () => {
       'mode=split',
     ]);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('DATABASE_URL, REDIS_URL, JWT_SECRET, NATS_URL');
+    expect(r.stderr).toContain('DATABASE_URL, REDIS_URL, JWT_SECRET, MFA_ENCRYPTION_KEY, NATS_URL');
   });
 
   it('refuses a short JWT_SECRET and a JWT_SECRET in plain env', () => {

@@ -135,7 +135,13 @@ describe('docker/compose.yaml', () => {
         expect([name, key, composeEnv[key]]).toEqual([name, key, chartEnv[key]]);
       }
       // What the chart takes from its Secret (and NATS_URL from values) compose sets directly.
-      for (const key of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'NATS_URL']) {
+      for (const key of [
+        'DATABASE_URL',
+        'REDIS_URL',
+        'JWT_SECRET',
+        'MFA_ENCRYPTION_KEY',
+        'NATS_URL',
+      ]) {
         expect([name, key, Boolean(composeEnv[key])]).toEqual([name, key, true]);
       }
     }

@@ -187,6 +187,7 @@ describe('the image filesystem, started like a container', () => {
         DATABASE_URL: url.toString(),
         REDIS_URL: process.env.REDIS_URL,
         JWT_SECRET: randomBytes(32).toString('hex'),
+        MFA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       });
     } else {
       Object.assign(env, { NODE_ENV: 'development', DATA_DIR: join(dataDir, 'pglite') });

@@ -90,7 +90,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- $all := merge (dict) .Values.env .Values.secretEnv -}}
 {{- $missing := list -}}
 {{- if not .Values.existingSecret -}}
-{{- $required := list "DATABASE_URL" "REDIS_URL" "JWT_SECRET" -}}
+{{- $required := list "DATABASE_URL" "REDIS_URL" "JWT_SECRET" "MFA_ENCRYPTION_KEY" -}}
 {{- if eq .Values.mode "split" }}{{ $required = append $required "NATS_URL" }}{{ end -}}
 {{- range $key := $required -}}
 {{- if not (index $all $key) }}{{ $missing = append $missing $key }}{{ end -}}

@@ -220,6 +220,32 @@ export class AccountUseCases {
         expires_at: iso(s.expiresAt)!,
       })),
       audit: audit.map((a) => ({ ...toAuditDto(a), user_id: a.userId })),
+      mfa: await this.exportMfa(userId),
+    };
+  }
+
+  private async exportMfa(userId: string): Promise<AuthUserExport['mfa']> {
+    const [factor] = (await this.ds.query(
+      `SELECT status, created_at, activated_at FROM auth.mfa_factors WHERE user_id = $1`,
+      [userId],
+    )) as { status: 'pending' | 'active'; created_at: Date; activated_at: Date | null }[];
+    const codes = (await this.ds.query(
+      `SELECT created_at, used_at FROM auth.mfa_recovery_codes WHERE user_id = $1
+        ORDER BY created_at, used_at NULLS LAST`,
+      [userId],
+    )) as { created_at: Date; used_at: Date | null }[];
+    return {
+      totp: factor
+        ? {
+            status: factor.status,
+            created_at: iso(factor.created_at)!,
+            activated_at: iso(factor.activated_at),
+          }
+        : null,
+      recovery_codes: codes.map((c) => ({
+        created_at: iso(c.created_at)!,
+        used_at: iso(c.used_at),
+      })),
     };
   }
 

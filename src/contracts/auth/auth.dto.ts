@@ -80,6 +80,11 @@ export interface AuthUserExport {
   } | null;
   sessions: (Omit<SessionDto, 'current'> & { revoked_at: string | null; expires_at: string })[];
   audit: (AuditEntryDto & { user_id: string | null })[];
+  /** Two-factor state; never the secret or the recovery codes themselves. */
+  mfa: {
+    totp: { status: 'pending' | 'active'; created_at: string; activated_at: string | null } | null;
+    recovery_codes: { created_at: string; used_at: string | null }[];
+  };
 }
 
 /** Login answer for a user with two-factor authentication: no tokens yet. */

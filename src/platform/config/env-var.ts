@@ -118,3 +118,23 @@ export function list(opts: Opts<string[]> & { item?: (v: string) => void }) {
     (v) => v.join(','),
   );
 }
+
+/** Decodes a 256-bit key given as 64 hex characters or as base64 of 32 bytes. */
+export function decodeKey256(raw: string): Buffer {
+  const v = raw.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+  if (key.length !== 32) throw new EnvError('must be 32 bytes (64 hex characters or base64)');
+  return key;
+}
+
+/** An optional 256-bit secret key (kept as given; `decodeKey256` turns it into bytes). */
+export function key256(opts: { doc: string }): EnvVar<string | undefined> {
+  return make<string | undefined>(
+    { ...opts, secret: true },
+    (raw) => {
+      decodeKey256(raw);
+      return raw;
+    },
+    (v) => v ?? '',
+  );
+}

@@ -56,7 +56,7 @@ describe('loadConfig', () => {
   it('refuses production without real services and a strong JWT secret', () => {
     const found = problems({ NODE_ENV: 'production' });
     expect(found.map((p) => p.split(':')[0]).sort()).toEqual(
-      expect.arrayContaining(['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL']),
+      expect.arrayContaining(['DATABASE_URL', 'JWT_SECRET', 'MFA_ENCRYPTION_KEY', 'REDIS_URL']),
     );
     const weak = problems({
       NODE_ENV: 'production',
@@ -70,7 +70,15 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://db/x',
       REDIS_URL: 'redis://cache',
       JWT_SECRET: 'k'.repeat(32),
+      MFA_ENCRYPTION_KEY: 'ab'.repeat(32),
     });
-    expect(strong.filter((p) => /^(DATABASE_URL|REDIS_URL|JWT_SECRET):/.test(p))).toEqual([]);
+    expect(strong).toEqual([]);
+  });
+
+  it('refuses an MFA_ENCRYPTION_KEY that is not 32 bytes, in any environment', () => {
+    expect(problems({ MFA_ENCRYPTION_KEY: 'ab'.repeat(31) })).toEqual([
+      expect.stringMatching(/^MFA_ENCRYPTION_KEY: must be 32 bytes/),
+    ]);
+    expect(problems({ MFA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') })).toEqual([]);
   });
 });

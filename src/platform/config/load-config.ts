@@ -50,6 +50,10 @@ function crossChecks(env: Env): string[] {
     if (env.JWT_SECRET === DEV_SECRET || Buffer.byteLength(env.JWT_SECRET) < 32) {
       problems.push('JWT_SECRET: must be set to a random value of at least 32 bytes in production');
     }
+    // Without it no second factor could be stored or checked: refuse rather than run half-secure.
+    if (!env.MFA_ENCRYPTION_KEY) {
+      problems.push('MFA_ENCRYPTION_KEY: required in production (openssl rand -hex 32)');
+    }
   }
   return problems;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AppConfig } from '../../../platform/config/config.js';
-import { MfaCrypto, parseMfaKey } from './mfa-crypto.js';
+import { decodeKey256 } from '../../../platform/config/env-var.js';
+import { MfaCrypto } from './mfa-crypto.js';
 
 const config = (env: Record<string, string | undefined>) =>
   ({ get: (k: string) => env[k] }) as unknown as AppConfig;
@@ -29,11 +30,10 @@ describe('MfaCrypto', () => {
     expect(() => c.decrypt(parts.join('.'))).toThrow();
   });
 
-  it('accepts 32-byte keys only, and is unavailable in production without one', () => {
-    expect(parseMfaKey(Buffer.alloc(32, 7).toString('base64'))).toHaveLength(32);
-    expect(() => parseMfaKey('short')).toThrow(/32 bytes/);
-    const prod = new MfaCrypto(config({ NODE_ENV: 'production' }));
-    expect(() => prod.encrypt('x')).toThrow();
+  it('accepts 32-byte keys only; without one (never in production) uses a development key', () => {
+    expect(decodeKey256(Buffer.alloc(32, 7).toString('base64'))).toHaveLength(32);
+    expect(decodeKey256('ab'.repeat(32))).toEqual(Buffer.alloc(32, 0xab));
+    expect(() => decodeKey256('short')).toThrow(/32 bytes/);
     const dev = new MfaCrypto(config({ NODE_ENV: 'development' }));
     expect(dev.decrypt(dev.encrypt('x'))).toBe('x');
   });

@@ -1,4 +1,4 @@
-import { int, optionalStr, str, url } from '../env-var.js';
+import { int, key256, optionalStr, str, url } from '../env-var.js';
 
 /** Settings read by the auth part (and by the gateway's token check). */
 export const authEnv = {
@@ -69,11 +69,11 @@ export const authEnv = {
   }),
   ADMIN_EMAIL: optionalStr({ doc: 'With ADMIN_PASSWORD: an admin created at start when missing' }),
   ADMIN_PASSWORD: optionalStr({ doc: 'Password of the bootstrap admin', secret: true }),
-  MFA_ENCRYPTION_KEY: optionalStr({
+  MFA_ENCRYPTION_KEY: key256({
     doc:
       'Key that encrypts TOTP secrets at rest (AES-256-GCM): 32 bytes as 64 hex characters or ' +
-      'base64; unset outside production = a fixed development key',
-    secret: true,
+      'base64 (openssl rand -hex 32); required in production, unset elsewhere = a fixed ' +
+      'development key',
   }),
   SMTP_URL: url({
     doc: 'SMTP server for mail (smtp://user:pass@host:port); unset = subject and link are logged',

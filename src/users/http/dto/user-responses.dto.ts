@@ -119,10 +119,16 @@ export class UserExportDto {
   preferences: PreferencesDto;
 
   @ApiPropertyOptional({
-    description: 'From the auth part: sessions, security audit, credentials metadata',
+    description:
+      'From the auth part: credentials metadata, sessions, security audit and two-factor state ' +
+      '(never the TOTP secret or recovery codes)',
     example: {
       sessions: [{ id: 'ses_0mhx3k2a1b9q3x7c2v8k4p1z5n', created_at: CREATED, ip: '203.0.113.7' }],
       audit: [{ type: 'login.succeeded', at: CREATED }],
+      mfa: {
+        totp: { status: 'active', created_at: CREATED, activated_at: CREATED },
+        recovery_codes: [{ created_at: CREATED, used_at: null }],
+      },
     },
   })
   auth: unknown;
