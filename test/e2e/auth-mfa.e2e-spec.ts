@@ -262,6 +262,28 @@ describe(`auth: two-factor authentication (${process.env.E2E_MODE} mode)`, () =>
     ).toBe(200);
   });
 
+  it('limits codes per user across mfa_tokens: 20 tries per 15 minutes, then 429', async () => {
+    const { u, auth } = await userWithMfa();
+    // Four wrong codes on each of five tokens (a fifth would end the token): 20 tries in all.
+    for (let n = 0; n < 5; n++) {
+      const t = await challenge(u);
+      for (let i = 0; i < 4; i++) {
+        const res = await api('POST', `${R}/mfa/verify`, {
+          body: { mfa_token: t, code: '000000' },
+        });
+        expect(res.status).toBe(401);
+      }
+    }
+    // A fresh token with the right code is still refused: the budget belongs to the user.
+    const t = await challenge(u);
+    const limited = await api('POST', `${R}/mfa/verify`, {
+      body: { mfa_token: t, code: await auth.code() },
+    });
+    expectProblem(limited, 429);
+    expect(limited.body.type).toMatch(/too-many-attempts$/);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
   it('needs re-authentication to regenerate recovery codes or disable', async () => {
     const { u, auth, recovery } = await userWithMfa();
     // u.token is the aal1 session opened before activation.
