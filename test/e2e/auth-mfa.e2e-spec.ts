@@ -360,3 +360,35 @@ describe(`auth: two-factor authentication (${process.env.E2E_MODE} mode)`, () =>
     );
   });
 });
+
+describe(`auth: two-factor authentication in Swagger (${process.env.E2E_MODE} mode)`, () => {
+  it('documents every MFA endpoint with its request, answer and errors', async () => {
+    const doc = (await api('GET', '/docs-json')).body;
+    const ops: [string, string, string, string | null][] = [
+      ['/mfa', 'get', '200', null],
+      ['/mfa/totp/setup', 'post', '200', null],
+      ['/mfa/totp/activate', 'post', '200', 'code'],
+      ['/mfa/verify', 'post', '200', 'mfa_token'],
+      ['/mfa/recovery-codes/regenerate', 'post', '200', 'password'],
+      ['/mfa/totp/disable', 'post', '204', 'code'],
+    ];
+    for (const [path, method, ok, field] of ops) {
+      const op = doc.paths[`${R}${path}`]?.[method];
+      expect([path, op?.tags]).toEqual([path, expect.arrayContaining(['auth'])]);
+      expect([path, Object.keys(op.responses)]).toEqual([path, expect.arrayContaining([ok])]);
+      const errors = Object.keys(op.responses).filter((s) => Number(s) >= 400 && s !== '429');
+      expect([path, errors.length > 0]).toEqual([path, true]);
+      if (field) {
+        const ref: string = op.requestBody.content['application/json'].schema.$ref;
+        const schema = doc.components.schemas[ref.split('/').pop()!];
+        expect([path, Object.keys(schema.properties)]).toEqual([
+          path,
+          expect.arrayContaining([field]),
+        ]);
+      }
+    }
+    // verify is reached without an access token: the mfa_token in the body is the credential.
+    expect(doc.paths[`${R}/mfa/verify`].post.security).toBeUndefined();
+    expect(doc.paths[`${R}/mfa/totp/setup`].post.security).toEqual([{ bearer: [] }]);
+  });
+});
