@@ -27,11 +27,16 @@ import { MfaMails } from './application/mfa/mfa-mails.js';
 import { MfaUseCases } from './application/mfa/mfa.use-cases.js';
 import { AuthRpcController } from './rpc/auth.rpc-controller.js';
 import { MfaRpcController } from './rpc/mfa.rpc-controller.js';
+import { SocialLoginRpcController } from './rpc/social-login.rpc-controller.js';
+import { SignInService } from './application/sign-in.service.js';
+import { FederatedIdentities } from './application/social/federated-identities.js';
+import { SocialLoginUseCases } from './application/social/social-login.use-cases.js';
+import { SocialProviders } from './application/social/social-providers.js';
 
 /** The auth part: message handlers, use cases and persistence. Runs where APP_ROLES has auth. */
 @Module({
   imports: [MailModule, OutboxModule.forPart('auth', EVENT_CONSUMERS)],
-  controllers: [AuthRpcController, MfaRpcController],
+  controllers: [AuthRpcController, MfaRpcController, SocialLoginRpcController],
   providers: [
     UsersClient,
     AuthSettings,
@@ -56,6 +61,10 @@ import { MfaRpcController } from './rpc/mfa.rpc-controller.js';
     MfaCrypto,
     MfaMails,
     MfaUseCases,
+    SignInService,
+    FederatedIdentities,
+    SocialProviders,
+    SocialLoginUseCases,
   ],
 })
 export class AuthModule {}

@@ -69,6 +69,7 @@ export const E2E_RATE_LIMITS: NodeJS.ProcessEnv = {
   RATE_LIMIT_PASSWORD: '100000/1m',
   RATE_LIMIT_MFA: '100000/1m',
   RATE_LIMIT_TOKEN: '100000/1m',
+  RATE_LIMIT_SOCIAL: '100000/1m',
 };
 
 export async function freePort(): Promise<number> {

@@ -20,6 +20,7 @@ import { OneTimeTokens } from './one-time-tokens.js';
 import { PasswordHasher } from './password-hasher.js';
 import { emailTaken, isUniqueViolation } from './register.use-case.js';
 import { SessionService } from './session.service.js';
+import { FederatedIdentities } from './social/federated-identities.js';
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
@@ -58,6 +59,7 @@ export class AccountUseCases {
     private readonly audit: AuditLog,
     private readonly mails: AuthMails,
     private readonly settings: AuthSettings,
+    private readonly identities: FederatedIdentities,
   ) {}
 
   async listSessions(meta: RpcMeta): Promise<SessionDto[]> {
@@ -181,11 +183,15 @@ export class AccountUseCases {
     this.mails.invitation(email, String(cmd.name ?? ''), token);
   }
 
-  /** Re-authentication for sensitive actions; failures count towards the lockout. */
+  /**
+   * Re-authentication for sensitive actions; failures count towards the lockout. An account
+   * without a password (social sign-in only) has nothing to guess: never valid, never counted.
+   */
   async verifyPassword(data: { user_id: string; password: string }): Promise<{ valid: boolean }> {
     const cred = await this.ds
       .getRepository(CredentialEntity)
       .findOneBy({ userId: String(data.user_id) });
+    if (cred && !cred.passwordHash) return { valid: false };
     if (cred) await this.lockout.assertNotLocked(cred.email);
     const valid = await this.hasher.verify(cred?.passwordHash, String(data.password ?? ''));
     if (cred && !valid) await this.lockout.recordFailure(cred.email);
@@ -221,6 +227,7 @@ export class AccountUseCases {
       })),
       audit: audit.map((a) => ({ ...toAuditDto(a), user_id: a.userId })),
       mfa: await this.exportMfa(userId),
+      identities: await this.identities.listFor(userId),
     };
   }
 
@@ -250,7 +257,8 @@ export class AccountUseCases {
   }
 
   /**
-   * Erasure: sign-in stops at once (sessions revoked, credentials and tokens deleted) and the
+   * Erasure: sign-in stops at once (sessions revoked, credentials, tokens and provider links
+   * deleted) and the
    * audit trail keeps its events under a pseudonym, without IP or user agent.
    */
   async eraseUser(userId: string, meta: RpcMeta): Promise<void> {
@@ -262,6 +270,7 @@ export class AccountUseCases {
       await m.query(`DELETE FROM auth.one_time_tokens WHERE user_id = $1`, [userId]);
       await m.query(`DELETE FROM auth.mfa_factors WHERE user_id = $1`, [userId]);
       await m.query(`DELETE FROM auth.mfa_recovery_codes WHERE user_id = $1`, [userId]);
+      await this.identities.erase(m, userId);
       await m.query(
         `UPDATE auth.audit_events SET user_id = $2, ip = NULL, user_agent = NULL WHERE user_id = $1`,
         [userId, pseudonym],

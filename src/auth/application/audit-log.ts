@@ -25,7 +25,8 @@ export type AuditType =
   | 'mfa.verify_failed'
   | 'mfa.recovery_code_used'
   | 'mfa.recovery_codes_regenerated'
-  | 'mfa.totp_disabled';
+  | 'mfa.totp_disabled'
+  | 'identity.linked';
 
 export interface AuditInput {
   type: AuditType;

@@ -12,8 +12,7 @@ import { EventPublisher } from './event-publisher.js';
 import { LockoutService } from './lockout.service.js';
 import { MfaUseCases } from './mfa/mfa.use-cases.js';
 import { PasswordHasher } from './password-hasher.js';
-import { SessionService } from './session.service.js';
-import { TokenIssuer } from './token-issuer.js';
+import { SignInService } from './sign-in.service.js';
 import { UserDirectory } from './user-directory.js';
 
 /** The one answer for every failed sign-in: nothing tells which check failed. */
@@ -30,8 +29,7 @@ export class LoginUseCase {
     private readonly ds: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly lockout: LockoutService,
-    private readonly sessions: SessionService,
-    private readonly issuer: TokenIssuer,
+    private readonly signIn: SignInService,
     private readonly directory: UserDirectory,
     private readonly audit: AuditLog,
     private readonly events: EventPublisher,
@@ -78,43 +76,14 @@ export class LoginUseCase {
       this.outcomes.labels('mfa_required').inc();
       return this.mfa.challenge(cred!.userId);
     }
-    const opened = await this.ds.transaction(async (m) => {
-      const o = await this.sessions.open(m, {
-        userId: cred!.userId,
-        role: user!.role,
-        meta,
-      });
-      await this.audit.record(m, {
-        type: 'login.succeeded',
-        userId: cred!.userId,
-        sessionId: o.session.id,
-        meta,
-        data: { method: 'password' },
-      });
-      await this.events.publish(m, AuthEvents.loginSucceeded, cred!.userId, {
-        user_id: cred!.userId,
-        session_id: o.session.id,
-        method: 'password',
-      });
-      return o;
-    });
-    await this.sessions.activate(opened.session);
-    this.outcomes.labels('succeeded').inc();
-    const access = this.issuer.issue({
+    const tokens = await this.signIn.complete({
       userId: cred!.userId,
-      sessionId: opened.session.id,
       role: user!.role,
-      aal: opened.session.aal,
-      amr: opened.session.amr,
-      authTime: opened.session.authTime,
-      sessionExpiresAt: opened.session.expiresAt,
+      meta,
+      method: 'password',
     });
-    return {
-      access_token: access.token,
-      refresh_token: opened.refreshToken,
-      expires_in: access.expiresIn,
-      token_type: 'Bearer',
-    };
+    this.outcomes.labels('succeeded').inc();
+    return tokens;
   }
 
   /** Audits and publishes the failure, counts it towards the lockout, then throws 401. */

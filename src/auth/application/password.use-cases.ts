@@ -52,6 +52,15 @@ export class PasswordUseCases {
     if (!actor?.id) throw unauthenticated();
     const cred = await this.ds.getRepository(CredentialEntity).findOneBy({ userId: actor.id });
     if (!cred) throw unauthenticated();
+    if (!cred.passwordHash) {
+      // Signs in with a linked provider only: there is no current password to prove.
+      throw new ProblemException(
+        409,
+        'no-password',
+        'This account has no password yet (it signs in with a linked provider): set one with ' +
+          'POST /auth/password/forgot and the link it mails.',
+      );
+    }
     await this.lockout.assertNotLocked(cred.email);
     if (!(await this.hasher.verify(cred.passwordHash, cmd.current_password))) {
       await this.lockout.recordFailure(cred.email);

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { RegisterCommand, RegisteredUserDto } from '../../contracts/auth/auth.dto.js';
 import { AuthEvents } from '../../contracts/auth/auth.patterns.js';
 import { newId } from '../../contracts/common/ids.js';
@@ -65,17 +65,25 @@ export class RegisterUseCase {
     return this.createAccount({ id, email, name, passwordHash: hash, role: 'member' }, meta);
   }
 
-  /** Profile in users, then credentials (+ audit, event, verification mail) here. */
+  /**
+   * Profile in users, then credentials (+ audit, event, verification mail) here. A null
+   * password hash is an account that signs in another way (a linked provider); `alsoIn` adds
+   * writes to the credentials' transaction (the provider link).
+   */
   async createAccount(
     input: {
       id: string;
       email: string;
       name: string;
-      passwordHash: string;
+      passwordHash: string | null;
       role: 'member' | 'admin';
     },
     meta: RpcMeta,
-    opts: { verified?: boolean; sendVerification?: boolean } = {},
+    opts: {
+      verified?: boolean;
+      sendVerification?: boolean;
+      alsoIn?: (m: EntityManager) => Promise<void>;
+    } = {},
   ): Promise<RegisteredUserDto> {
     const { id, email, name } = input;
     let user: UserDto;
@@ -101,9 +109,10 @@ export class RegisterUseCase {
           emailVerified: opts.verified ?? false,
           createdAt: now,
           updatedAt: now,
-          passwordChangedAt: now,
+          passwordChangedAt: input.passwordHash ? now : null,
         });
         await this.audit.record(m, { type: 'user.registered', userId: id, meta });
+        await opts.alsoIn?.(m);
         await this.events.publish(m, AuthEvents.userRegistered, id, {
           user_id: id,
           role: input.role,

@@ -3,10 +3,11 @@ import { AuthClient } from '../../contracts/auth/auth.client.js';
 import { AdminSessionsController } from './admin-sessions.controller.js';
 import { AuthController } from './auth.controller.js';
 import { MfaController } from './mfa.controller.js';
+import { SocialLoginController } from './social-login.controller.js';
 
 /** HTTP controllers of the auth part, mounted by the gateway; they reach the part via its client. */
 @Module({
-  controllers: [AuthController, MfaController, AdminSessionsController],
+  controllers: [AuthController, MfaController, SocialLoginController, AdminSessionsController],
   providers: [AuthClient],
 })
 export class AuthHttpModule {}

@@ -66,3 +66,15 @@ export class AuditEventEntity {
   @Column({ name: 'session_id', type: 'text', nullable: true }) sessionId: string | null;
   @Column({ type: 'jsonb' }) data: Record<string, unknown>;
 }
+
+/** A provider's account linked to a user: signing in with it signs in as that user. */
+@Entity({ schema: 'auth', name: 'federated_identities' })
+export class FederatedIdentityEntity {
+  @PrimaryColumn({ type: 'text' }) provider: string;
+  /** The provider's stable id of the person (`sub`, GitHub's numeric id). */
+  @PrimaryColumn({ type: 'text' }) subject: string;
+  @Column({ name: 'user_id', type: 'text' }) userId: string;
+  /** The address the provider gave when the link was made. */
+  @Column({ type: 'text', nullable: true }) email: string | null;
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+}

@@ -3,6 +3,7 @@ import { outboxMigration } from '../../platform/outbox/outbox.migration.js';
 import {
   AuditEventEntity,
   CredentialEntity,
+  FederatedIdentityEntity,
   OneTimeTokenEntity,
   RefreshTokenEntity,
   SessionEntity,
@@ -10,6 +11,7 @@ import {
 import { AuthCreateTables0001 } from './migrations/0001-create-auth.migration.js';
 import { AuthSessionRole0002 } from './migrations/0002-session-role.migration.js';
 import { AuthCreateMfaTables0003 } from './migrations/0003-create-mfa.migration.js';
+import { AuthFederatedIdentities0006 } from './migrations/0006-federated-identities.migration.js';
 
 export const authSchema: PartSchema = {
   schema: 'auth',
@@ -19,11 +21,13 @@ export const authSchema: PartSchema = {
     RefreshTokenEntity,
     OneTimeTokenEntity,
     AuditEventEntity,
+    FederatedIdentityEntity,
   ],
   migrations: [
     AuthCreateTables0001,
     outboxMigration('auth'),
     AuthSessionRole0002,
     AuthCreateMfaTables0003,
+    AuthFederatedIdentities0006,
   ],
 };

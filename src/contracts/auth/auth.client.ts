@@ -17,6 +17,10 @@ import type {
   RegisteredUserDto,
   ResetPasswordCommand,
   SessionDto,
+  SocialCallbackCommand,
+  SocialRedirectDto,
+  SocialStartCommand,
+  SocialStartDto,
   TokenPairDto,
 } from './auth.dto.js';
 import { AuthPatterns } from './auth.patterns.js';
@@ -133,5 +137,19 @@ export class AuthClient {
 
   mfaTotpDisable(cmd: MfaReauthCommand, meta: RpcMeta): Promise<void> {
     return this.rpc.send(AuthPatterns.mfaTotpDisable, cmd, meta, { timeoutMs: 15_000 });
+  }
+
+  socialStart(cmd: SocialStartCommand, meta?: RpcMeta): Promise<SocialStartDto> {
+    // May read the provider's discovery document first.
+    return this.rpc.send(AuthPatterns.socialStart, cmd, meta, { timeoutMs: 15_000 });
+  }
+
+  socialCallback(cmd: SocialCallbackCommand, meta?: RpcMeta): Promise<SocialRedirectDto> {
+    // Calls to the provider (token, keys, user API), then maybe a new account in users.
+    return this.rpc.send(AuthPatterns.socialCallback, cmd, meta, { timeoutMs: 15_000 });
+  }
+
+  socialExchange(code: string, meta?: RpcMeta): Promise<LoginResultDto> {
+    return this.rpc.send(AuthPatterns.socialExchange, { code }, meta, { timeoutMs: 15_000 });
   }
 }

@@ -85,6 +85,46 @@ export interface AuthUserExport {
     totp: { status: 'pending' | 'active'; created_at: string; activated_at: string | null } | null;
     recovery_codes: { created_at: string; used_at: string | null }[];
   };
+  /** Provider accounts linked for social sign-in. */
+  identities: LinkedIdentityDto[];
+}
+
+export interface LinkedIdentityDto {
+  provider: string;
+  subject: string;
+  /** The address the provider gave when the link was made. */
+  email: string | null;
+  created_at: string;
+}
+
+/** Start of a social sign-in, as the gateway received it. */
+export interface SocialStartCommand {
+  provider: string;
+  /** A path on the frontend to return to afterwards (`/…`). */
+  return_to?: string;
+}
+
+export interface SocialStartDto {
+  /** The provider's authorization URL (with state, nonce and PKCE challenge). */
+  authorization_url: string;
+  /** Secret for the browser-binding cookie; the callback must present it. */
+  binding: string;
+  /** Seconds the sign-in may take. */
+  expires_in: number;
+}
+
+/** The provider's redirect back to us. */
+export interface SocialCallbackCommand {
+  provider: string;
+  /** The callback's query parameters that matter (code, state, iss, error…). */
+  params: Record<string, string>;
+  /** The browser-binding cookie, when the browser sent it. */
+  binding?: string;
+}
+
+export interface SocialRedirectDto {
+  /** FRONTEND_URL with `?code=…` or `?error=…`. */
+  location: string;
 }
 
 /** Login answer for a user with two-factor authentication: no tokens yet. */

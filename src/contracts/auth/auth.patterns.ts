@@ -53,6 +53,12 @@ export const AuthPatterns = {
   mfaRegenerateRecoveryCodes: 'auth.mfa.recovery-codes-regenerate',
   /** (actor) `MfaReauthCommand` -> void. */
   mfaTotpDisable: 'auth.mfa.totp-disable',
+  /** `SocialStartCommand` -> `SocialStartDto`: where to send the browser (404 unknown provider). */
+  socialStart: 'auth.social.start',
+  /** `SocialCallbackCommand` -> `SocialRedirectDto`: FRONTEND_URL with `?code=` or `?error=`. */
+  socialCallback: 'auth.social.callback',
+  /** `{ code }` -> `LoginResultDto` (tokens, or an MFA challenge). */
+  socialExchange: 'auth.social.exchange',
 } as const;
 
 export const AuthEvents = {

@@ -3,7 +3,7 @@ import type { RateBudget } from '../../platform/config/schema/gateway.env.js';
 
 /** One named budget, as announced in `RateLimit-Policy`. */
 export interface Policy extends RateBudget {
-  name: 'ip' | 'user' | 'login' | 'password' | 'mfa' | 'token';
+  name: 'ip' | 'user' | 'login' | 'password' | 'mfa' | 'token' | 'social';
   /** Fails closed (503) when the store is down, whatever RATE_LIMIT_FAIL_OPEN says. */
   auth: boolean;
   /** `"name";q=10;w=60`, computed once. */
@@ -32,6 +32,7 @@ export function policiesFrom(config: AppConfig): Policies {
   const password = policy('password', config.get('RATE_LIMIT_PASSWORD'), true);
   const mfa = policy('mfa', config.get('RATE_LIMIT_MFA'), true);
   const token = policy('token', config.get('RATE_LIMIT_TOKEN'), true);
+  const social = policy('social', config.get('RATE_LIMIT_SOCIAL'), true);
   const cache = new Map<string, Policy | undefined>();
   const match = (route: string): Policy | undefined => {
     const path = route.replace(/\/+$/, '').toLowerCase();
@@ -41,6 +42,7 @@ export function policiesFrom(config: AppConfig): Policies {
     if (rest === '/auth/password' || rest.startsWith('/auth/password/')) return password;
     if (rest === '/auth/mfa' || rest.startsWith('/auth/mfa/')) return mfa;
     if (rest === '/oauth/token') return token;
+    if (rest.startsWith('/auth/oauth/')) return social;
     return undefined;
   };
   return {

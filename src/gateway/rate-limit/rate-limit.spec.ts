@@ -83,6 +83,9 @@ describe('budgets and policies', () => {
     expect(p.forRoute('/api/v1/auth/password/reset')?.name).toBe('password');
     expect(p.forRoute('/api/v1/auth/mfa/totp/verify')?.name).toBe('mfa');
     expect(p.forRoute('/api/v1/oauth/token')?.name).toBe('token');
+    expect(p.forRoute('/api/v1/auth/oauth/:provider')?.name).toBe('social');
+    expect(p.forRoute('/api/v1/auth/oauth/:provider/callback')?.name).toBe('social');
+    expect(p.forRoute('/api/v1/auth/oauth/exchange')?.name).toBe('social');
     expect(p.forRoute('/api/v1/auth/logout')).toBeUndefined();
     expect(p.forRoute('/api/v1/users/:user_id')).toBeUndefined();
     expect(p.forRoute(undefined)).toBeUndefined();

@@ -18,6 +18,7 @@ export function renderEnvExample(): string {
       out.push(
         spec.example === undefined || spec.secret ? `# ${name}=` : `${name}=${spec.example}`,
       );
+      for (const r of spec.related ?? []) out.push(`#   ${r.name}: ${r.doc}`);
     }
     out.push('');
   }

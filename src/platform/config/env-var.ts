@@ -7,10 +7,31 @@ export interface EnvVar<T> {
   /** Text written to `.env.example`; `undefined` means "unset by default". */
   readonly example: string | undefined;
   readonly secret?: boolean;
-  parse(raw: string | undefined): T;
+  /**
+   * Variables whose names this one implies (e.g. `OAUTH_<NAME>_ISSUER` for each listed
+   * provider), documented in `.env.example` right after it.
+   */
+  readonly related?: readonly { name: string; doc: string }[];
+  /** `source` is the whole environment, for a variable that reads the ones it implies. */
+  parse(raw: string | undefined, source?: NodeJS.ProcessEnv): T;
 }
 
-export class EnvError extends Error {}
+/** A bad value; `variable` names it when it is not the variable being parsed. */
+export class EnvError extends Error {
+  constructor(
+    message: string,
+    readonly variable?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Several bad values found while parsing one variable and the ones it implies. */
+export class EnvErrors extends Error {
+  constructor(readonly errors: EnvError[]) {
+    super(errors.map((e) => e.message).join('; '));
+  }
+}
 
 type Opts<T> = { doc: string; default?: T; secret?: boolean };
 

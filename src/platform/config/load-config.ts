@@ -1,4 +1,4 @@
-import { EnvError, type EnvVar } from './env-var.js';
+import { EnvError, EnvErrors, type EnvVar } from './env-var.js';
 import { PART_NAMES } from './schema/core.env.js';
 import { envSchema, type Env } from './env.schema.js';
 
@@ -18,10 +18,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Env {
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(envSchema) as [string, EnvVar<unknown>][]) {
     try {
-      out[name] = spec.parse(source[name]);
+      out[name] = spec.parse(source[name], source);
     } catch (err) {
-      const why = err instanceof EnvError || err instanceof Error ? err.message : String(err);
-      problems.push(`${name}: ${why}`);
+      const found = err instanceof EnvErrors ? err.errors : [err];
+      for (const e of found) {
+        const why = e instanceof Error ? e.message : String(e);
+        problems.push(`${(e instanceof EnvError && e.variable) || name}: ${why}`);
+      }
     }
   }
   const env = out as Env;
@@ -43,6 +46,9 @@ function crossChecks(env: Env): string[] {
     problems.push(
       'REDIS_URL: required when APP_ROLES is not "all" (sessions and limits are shared)',
     );
+  }
+  if (env.OAUTH_PROVIDERS.length && !env.FRONTEND_URL) {
+    problems.push('FRONTEND_URL: required when OAUTH_PROVIDERS is set (social sign-in ends there)');
   }
   if (env.NODE_ENV === 'production') {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');

@@ -12,7 +12,6 @@ import type {
   TokenPairDto,
   TotpSetupDto,
 } from '../../../contracts/auth/auth.dto.js';
-import { AuthEvents } from '../../../contracts/auth/auth.patterns.js';
 import { ProblemException } from '../../../platform/errors/problem.js';
 import { KeyValueStore } from '../../../platform/kv/key-value.store.js';
 import { MetricsService } from '../../../platform/metrics/metrics.service.js';
@@ -28,12 +27,11 @@ import {
   TOTP,
 } from '../../domain/totp.js';
 import { CredentialEntity } from '../../persistence/auth.entities.js';
-import { rowsOf, SessionService } from '../session.service.js';
+import { rowsOf } from '../session.service.js';
 import { AuditLog } from '../audit-log.js';
 import { AuthSettings } from '../auth-settings.js';
-import { EventPublisher } from '../event-publisher.js';
 import { PasswordHasher } from '../password-hasher.js';
-import { TokenIssuer } from '../token-issuer.js';
+import { SignInService } from '../sign-in.service.js';
 import { UserDirectory } from '../user-directory.js';
 import { MfaCrypto } from './mfa-crypto.js';
 import { MfaMails } from './mfa-mails.js';
@@ -45,10 +43,20 @@ interface FactorRow {
   last_time_step: string | number | null;
 }
 
+/** How the first step of a sign-in was made: `amr` value and audit method. */
+export interface FirstFactor {
+  amr: string;
+  method: string;
+}
+
+const PASSWORD: FirstFactor = { amr: 'pwd', method: 'password' };
+
 interface Challenge {
   u: string;
   /** Epoch ms when the challenge ends. */
   exp: number;
+  /** The first factor when not the password (a social sign-in). */
+  f?: FirstFactor;
 }
 
 /** Verify attempts (right or wrong) of one user within 15 minutes, across mfa_tokens. */
@@ -94,11 +102,9 @@ export class MfaUseCases {
     private readonly kv: KeyValueStore,
     private readonly crypto: MfaCrypto,
     private readonly hasher: PasswordHasher,
-    private readonly sessions: SessionService,
-    private readonly issuer: TokenIssuer,
+    private readonly signIn: SignInService,
     private readonly directory: UserDirectory,
     private readonly audit: AuditLog,
-    private readonly events: EventPublisher,
     private readonly mails: MfaMails,
     private readonly settings: AuthSettings,
     metrics: MetricsService,
@@ -272,11 +278,15 @@ export class MfaUseCases {
     return codes;
   }
 
-  /** Called by the login use case once the password is right: no tokens yet. */
-  async challenge(userId: string): Promise<MfaChallengeDto> {
+  /** Called once the first factor (password, or a social sign-in) is right: no tokens yet. */
+  async challenge(userId: string, first: FirstFactor = PASSWORD): Promise<MfaChallengeDto> {
     const token = newOpaqueToken('mfa');
     const ttlMs = MFA_TOKEN_TTL_S * 1000;
-    const c: Challenge = { u: userId, exp: Date.now() + ttlMs };
+    const c: Challenge = {
+      u: userId,
+      exp: Date.now() + ttlMs,
+      ...(first.method !== PASSWORD.method ? { f: first } : {}),
+    };
     await this.kv.set(keyOf(token), JSON.stringify(c), ttlMs);
     return { mfa_required: true, mfa_token: token, expires_in: MFA_TOKEN_TTL_S };
   }
@@ -344,53 +354,29 @@ export class MfaUseCases {
 
     const user = await this.directory.find(c.u, meta);
     if (!UserDirectory.maySignIn(user)) throw invalidMfaToken();
-    const amr = ['pwd', method === 'totp' ? 'otp' : 'rc'];
-    const opened = await this.ds.transaction(async (m) => {
-      const o = await this.sessions.open(m, {
-        userId: c.u,
-        role: user.role,
-        meta,
-        aal: 'aal2',
-        amr,
-      });
-      await this.audit.record(m, {
-        type: method === 'totp' ? 'mfa.verify_succeeded' : 'mfa.recovery_code_used',
-        userId: c.u,
-        sessionId: o.session.id,
-        meta,
-        data: { method, ...(remainingCodes !== undefined ? { remaining: remainingCodes } : {}) },
-      });
-      await this.audit.record(m, {
-        type: 'login.succeeded',
-        userId: c.u,
-        sessionId: o.session.id,
-        meta,
-        data: { method: `password+${method}` },
-      });
-      await this.events.publish(m, AuthEvents.loginSucceeded, c.u, {
-        user_id: c.u,
-        session_id: o.session.id,
-        method: `password+${method}`,
-      });
-      return o;
-    });
-    await this.sessions.activate(opened.session);
-    this.verifications.labels(method, 'succeeded').inc();
-    const access = this.issuer.issue({
+    const first = c.f ?? PASSWORD;
+    const amr = [first.amr, method === 'totp' ? 'otp' : 'rc'];
+    const tokens = await this.signIn.complete({
       userId: c.u,
-      sessionId: opened.session.id,
       role: user.role,
-      aal: opened.session.aal,
-      amr: opened.session.amr,
-      authTime: opened.session.authTime,
-      sessionExpiresAt: opened.session.expiresAt,
+      meta,
+      method: `${first.method}+${method}`,
+      aal: 'aal2',
+      amr,
+      alsoIn: (m, session) =>
+        this.audit.record(m, {
+          type: method === 'totp' ? 'mfa.verify_succeeded' : 'mfa.recovery_code_used',
+          userId: c.u,
+          sessionId: session.id,
+          meta,
+          data: {
+            method,
+            ...(remainingCodes !== undefined ? { remaining: remainingCodes } : {}),
+          },
+        }),
     });
-    return {
-      access_token: access.token,
-      refresh_token: opened.refreshToken,
-      expires_in: access.expiresIn,
-      token_type: 'Bearer',
-    };
+    this.verifications.labels(method, 'succeeded').inc();
+    return tokens;
   }
 
   /** Puts a claimed challenge back for its remaining lifetime. */

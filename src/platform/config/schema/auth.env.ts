@@ -1,4 +1,5 @@
 import { int, key256, optionalStr, str, url } from '../env-var.js';
+import { oauthProviders } from './oauth.env.js';
 
 /** Settings read by the auth part (and by the gateway's token check). */
 export const authEnv = {
@@ -83,5 +84,14 @@ export const authEnv = {
   MAIL_FROM: str({
     doc: 'Sender of the mail the platform sends',
     default: 'Platform <no-reply@platform.local>',
+  }),
+  OAUTH_PROVIDERS: oauthProviders(
+    'Social sign-in providers (comma list of names, e.g. google,github,acme); each name reads:',
+  ),
+  FRONTEND_URL: url({
+    doc:
+      'Page a social sign-in ends on: it gets ?code= (for POST /auth/oauth/exchange) or ' +
+      '?error=; required with OAUTH_PROVIDERS',
+    protocols: ['http', 'https'],
   }),
 };

@@ -61,6 +61,10 @@ export const gatewayEnv = {
   ),
   RATE_LIMIT_MFA: budget('/auth/mfa/* requests per client IP (count/window)', '10/5m'),
   RATE_LIMIT_TOKEN: budget('/oauth/token requests per client IP (count/window)', '60/1m'),
+  RATE_LIMIT_SOCIAL: budget(
+    '/auth/oauth/* requests (social sign-in start, callback, code exchange) per client IP (count/window)',
+    '30/1m',
+  ),
   RATE_LIMIT_FAIL_OPEN: bool({
     doc: 'When the key-value store is down: true serves non-auth routes unlimited, false answers 503 (auth routes always fail closed)',
     default: true,

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { TokenPairDto } from '../../contracts/auth/auth.dto.js';
+import { AuthEvents } from '../../contracts/auth/auth.patterns.js';
+import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
+import type { SessionEntity } from '../persistence/auth.entities.js';
+import { AuditLog } from './audit-log.js';
+import { EventPublisher } from './event-publisher.js';
+import { SessionService } from './session.service.js';
+import { TokenIssuer } from './token-issuer.js';
+
+export interface CompletedSignIn {
+  userId: string;
+  role: string;
+  meta: RpcMeta;
+  /** `login.succeeded` method: `password`, `federated:google`, `password+totp`… */
+  method: string;
+  aal?: string;
+  amr?: string[];
+  /** More writes in the same transaction (e.g. the second factor's own audit entry). */
+  alsoIn?: (m: EntityManager, session: SessionEntity) => Promise<void>;
+}
+
+/**
+ * The last step of every successful sign-in: a session with its first refresh token, the
+ * `login.succeeded` audit entry and event (one transaction, so the event exists only if the
+ * session does), the session made live, and the token pair.
+ */
+@Injectable()
+export class SignInService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly sessions: SessionService,
+    private readonly issuer: TokenIssuer,
+    private readonly audit: AuditLog,
+    private readonly events: EventPublisher,
+  ) {}
+
+  async complete(s: CompletedSignIn): Promise<TokenPairDto> {
+    const opened = await this.ds.transaction(async (m) => {
+      const o = await this.sessions.open(m, {
+        userId: s.userId,
+        role: s.role,
+        meta: s.meta,
+        aal: s.aal,
+        amr: s.amr,
+      });
+      await s.alsoIn?.(m, o.session);
+      await this.audit.record(m, {
+        type: 'login.succeeded',
+        userId: s.userId,
+        sessionId: o.session.id,
+        meta: s.meta,
+        data: { method: s.method },
+      });
+      await this.events.publish(m, AuthEvents.loginSucceeded, s.userId, {
+        user_id: s.userId,
+        session_id: o.session.id,
+        method: s.method,
+      });
+      return o;
+    });
+    await this.sessions.activate(opened.session);
+    const access = this.issuer.issue({
+      userId: s.userId,
+      sessionId: opened.session.id,
+      role: s.role,
+      aal: opened.session.aal,
+      amr: opened.session.amr,
+      authTime: opened.session.authTime,
+      sessionExpiresAt: opened.session.expiresAt,
+    });
+    return {
+      access_token: access.token,
+      refresh_token: opened.refreshToken,
+      expires_in: access.expiresIn,
+      token_type: 'Bearer',
+    };
+  }
+}
