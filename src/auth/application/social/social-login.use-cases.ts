@@ -200,7 +200,9 @@ export class SocialLoginUseCases {
     identity: FederatedIdentity,
     meta: RpcMeta,
     retried = false,
-  ): Promise<{ error: SocialLoginError } | { userId: string; how: 'signed_in' | 'linked' | 'created' }> {
+  ): Promise<
+    { error: SocialLoginError } | { userId: string; how: 'signed_in' | 'linked' | 'created' }
+  > {
     const email = identity.email ? normalizeEmail(identity.email) : undefined;
     const linkedUserId = await this.identities.userOf(identity.provider, identity.subject);
     const account =
@@ -309,7 +311,13 @@ export class SocialLoginUseCases {
   }
 }
 
+/** Why a provider call failed, for the log (never a token). */
 function reason(err: unknown): string {
-  const e = err as { code?: string; message?: string };
-  return [e?.code, e?.message ?? String(err)].filter(Boolean).join(' ');
+  const e = err as {
+    code?: string;
+    message?: string;
+    cause?: { claim?: string; message?: string };
+  };
+  const detail = e?.cause?.claim ? `claim ${e.cause.claim}` : e?.cause?.message;
+  return [e?.code, e?.message ?? String(err), detail && `(${detail})`].filter(Boolean).join(' ');
 }

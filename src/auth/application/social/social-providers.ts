@@ -46,7 +46,10 @@ export abstract class SocialProvider {
    * redeems the code (with the PKCE verifier) and reads the identity. Throws when anything
    * fails a check.
    */
-  abstract identify(params: Record<string, string>, checks: AuthorizationChecks): Promise<FederatedIdentity>;
+  abstract identify(
+    params: Record<string, string>,
+    checks: AuthorizationChecks,
+  ): Promise<FederatedIdentity>;
 
   protected abstract configuration(): Promise<oidc.Configuration>;
 
