@@ -231,6 +231,25 @@ describe('auth part contract', () => {
     expect(text).not.toContain('argon2');
   });
 
+  it('exports and erases the provider accounts linked for social sign-in', async () => {
+    const u = await registered();
+    const subject = `sub-${randomBytes(4).toString('hex')}`;
+    await db.query(
+      `INSERT INTO auth.federated_identities (provider, subject, user_id, email, created_at)
+       VALUES ('acme', $1, $2, $3, now())`,
+      [subject, u.id, u.email],
+    );
+    expect((await auth.exportUser(u.id)).identities).toEqual([
+      { provider: 'acme', subject, email: u.email, created_at: expect.any(String) },
+    ]);
+    await auth.eraseUser(u.id, meta);
+    const left = await db.query(
+      `SELECT count(*)::int AS n FROM auth.federated_identities WHERE subject = $1`,
+      [subject],
+    );
+    expect(left[0].n).toBe(0);
+  });
+
   it('erases: sign-in stops at once, credentials go, the audit keeps a pseudonym only', async () => {
     const u = await registered();
     const t = (await auth.login({ email: u.email, password: u.password }, meta)) as TokenPairDto;
