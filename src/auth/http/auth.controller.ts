@@ -3,13 +3,11 @@ import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiTags,
-  getSchemaPath,
 } from '@nestjs/swagger';
 import type {
   AuditPageDto,
@@ -23,6 +21,7 @@ import { hasPrefix } from '../../contracts/common/ids.js';
 import { notFound } from '../../platform/errors/problem.js';
 import { Meta, Public } from '../../platform/http/auth.decorators.js';
 import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
+import { ApiLoginResult } from './api-login-result.js';
 import { ApiProblems } from './api-problems.js';
 import {
   AuditQuery,
@@ -40,7 +39,6 @@ import {
   SessionResponse,
   TokenPairResponse,
 } from './dto/auth-responses.dto.js';
-import { MfaChallengeResponse } from './dto/mfa.dto.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -73,16 +71,7 @@ export class AuthController {
       'With two-factor authentication on, the answer is `{mfa_required, mfa_token, ' +
       'expires_in}` and no tokens: finish with POST /auth/mfa/verify.',
   })
-  @ApiExtraModels(TokenPairResponse, MfaChallengeResponse)
-  @ApiOkResponse({
-    description: 'Tokens, or a second-factor challenge',
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(TokenPairResponse) },
-        { $ref: getSchemaPath(MfaChallengeResponse) },
-      ],
-    },
-  })
+  @ApiLoginResult()
   @ApiProblems(400, 401, 429)
   login(@Body() body: LoginRequest, @Meta() meta: RpcMeta): Promise<LoginResultDto> {
     return this.auth.login(body, meta);

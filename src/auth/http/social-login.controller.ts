@@ -1,14 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LoginResultDto } from '../../contracts/auth/auth.dto.js';
@@ -17,9 +8,8 @@ import { AppConfig } from '../../platform/config/config.js';
 import { ProblemException } from '../../platform/errors/problem.js';
 import { Meta, Public } from '../../platform/http/auth.decorators.js';
 import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
+import { ApiLoginResult } from './api-login-result.js';
 import { ApiProblems } from './api-problems.js';
-import { TokenPairResponse } from './dto/auth-responses.dto.js';
-import { MfaChallengeResponse } from './dto/mfa.dto.js';
 import { SocialExchangeRequest, SocialStartQuery } from './dto/social-login.dto.js';
 
 /** Binds a started sign-in to the browser that started it (login CSRF). */
@@ -67,16 +57,7 @@ export class SocialLoginController {
       'two-factor authentication on, `{mfa_required, mfa_token, expires_in}` to finish with ' +
       'POST /auth/mfa/verify. 401 for an unknown, expired or used code.',
   })
-  @ApiExtraModels(TokenPairResponse, MfaChallengeResponse)
-  @ApiOkResponse({
-    description: 'Tokens, or a second-factor challenge',
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(TokenPairResponse) },
-        { $ref: getSchemaPath(MfaChallengeResponse) },
-      ],
-    },
-  })
+  @ApiLoginResult()
   @ApiProblems(400, 401, 429)
   exchange(@Body() body: SocialExchangeRequest, @Meta() meta: RpcMeta): Promise<LoginResultDto> {
     return this.auth.socialExchange(body.code, meta);
