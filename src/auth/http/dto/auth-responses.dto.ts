@@ -48,7 +48,7 @@ export class AuditEntryResponse {
     description:
       'user.registered, user.invited, login.succeeded, login.failed, account.locked, ' +
       'token.refresh_reuse, session.revoked, logout, password.changed, ' +
-      'password.reset_requested, password.reset, email.verified',
+      'password.reset_requested, password.reset, email.verified, identity.linked',
   })
   type: string;
   @ApiProperty({ example: '2026-01-15T10:30:00.000Z', format: 'date-time' }) created_at: string;
