@@ -259,7 +259,13 @@ describe('auth part contract', () => {
     ).toBe(401);
     expect((await problemOf(auth.refresh(t.refresh_token, meta))).getStatus()).toBe(401);
     const out = await auth.exportUser(u.id);
-    expect(out).toEqual({ credentials: null, sessions: [], audit: [], identities: [] });
+    expect(out).toEqual({
+      credentials: null,
+      sessions: [],
+      audit: [],
+      mfa: { totp: null, recovery_codes: [] },
+      identities: [],
+    });
     const left = await db.query(
       `SELECT count(*)::int AS n FROM auth.audit_events WHERE user_id = $1 OR ip = '127.0.0.1' AND user_id LIKE 'erased_%'`,
       [u.id],
