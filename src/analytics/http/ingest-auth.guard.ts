@@ -1,7 +1,11 @@
 import { createHash, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { verifyAccessToken, type VerifyOptions } from '../../contracts/auth/access-token.js';
-import { SessionKeys } from '../../contracts/auth/session-keys.js';
+import {
+  isClientToken,
+  verifyAccessToken,
+  type VerifyOptions,
+} from '../../contracts/auth/access-token.js';
+import { livenessOf } from '../../contracts/auth/token-liveness.js';
 import { AppConfig } from '../../platform/config/index.js';
 import { ProblemException } from '../../platform/errors/index.js';
 import type { AuthenticatedRequest } from '../../platform/http/index.js';
@@ -70,7 +74,11 @@ export class IngestAuthGuard implements CanActivate {
       const result = verifyAccessToken(cred.value, this.jwtKey, this.verify);
       if (result.ok) {
         const c = result.claims;
-        if ((await this.kv.get(SessionKeys.session(c.sid))) === c.sub) {
+        // Tokens granted to OAuth clients serve only routes that accept their scopes.
+        if (isClientToken(c) || c.client_id !== undefined) {
+          throw new ProblemException(403, 'insufficient-scope', 'Sign in to send events.');
+        }
+        if ((await livenessOf(c, this.kv)) === 'live') {
           req.actor = {
             id: c.sub,
             role: c.role,

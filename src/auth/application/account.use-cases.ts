@@ -32,6 +32,7 @@ export function toSessionDto(s: SessionEntity, currentSid?: string): SessionDto 
     ip: s.ip,
     user_agent: s.userAgent,
     current: s.id === currentSid,
+    client_id: s.clientId ?? null,
   };
 }
 
@@ -224,6 +225,7 @@ export class AccountUseCases {
         user_agent: s.userAgent,
         revoked_at: iso(s.revokedAt),
         expires_at: iso(s.expiresAt)!,
+        client_id: s.clientId ?? null,
       })),
       audit: audit.map((a) => ({ ...toAuditDto(a), user_id: a.userId })),
       mfa: await this.exportMfa(userId),

@@ -26,7 +26,15 @@ export type AuditType =
   | 'mfa.recovery_code_used'
   | 'mfa.recovery_codes_regenerated'
   | 'mfa.totp_disabled'
-  | 'identity.linked';
+  | 'identity.linked'
+  | 'oauth.client_created'
+  | 'oauth.client_updated'
+  | 'oauth.client_deleted'
+  | 'oauth.client_secret_rotated'
+  | 'oauth.consent_granted'
+  | 'oauth.consent_denied'
+  | 'oauth.code_reuse'
+  | 'oauth.token_revoked';
 
 export interface AuditInput {
   type: AuditType;

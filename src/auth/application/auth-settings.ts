@@ -11,6 +11,7 @@ export class AuthSettings {
   readonly issuer: string;
   readonly audience: string;
   readonly jwtSecret: string;
+  readonly leewaySec: number;
   readonly lockout: { threshold: number; baseDelaySec: number; maxDelaySec: number };
   readonly lockoutResetSec: number;
   readonly verifyTtl: number;
@@ -28,6 +29,7 @@ export class AuthSettings {
     this.issuer = config.get('JWT_ISSUER');
     this.audience = config.get('JWT_AUDIENCE');
     this.jwtSecret = config.get('JWT_SECRET');
+    this.leewaySec = config.get('JWT_LEEWAY_S');
     this.lockout = {
       threshold: config.get('LOCKOUT_THRESHOLD'),
       baseDelaySec: config.get('LOCKOUT_BASE_DELAY_S'),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { LoginCommand, LoginResultDto } from '../../contracts/auth/auth.dto.js';
+import type { UserDto } from '../../contracts/users/user.dto.js';
 import { AuthEvents } from '../../contracts/auth/auth.patterns.js';
 import { MetricsService } from '../../platform/metrics/metrics.service.js';
 import { ProblemException } from '../../platform/errors/problem.js';
@@ -41,8 +42,12 @@ export class LoginUseCase {
     ] as const);
   }
 
-  async login(cmd: LoginCommand, meta: RpcMeta): Promise<LoginResultDto> {
-    const email = normalizeEmail(cmd.email);
+  /**
+   * Checks email and password (lockout, one answer for every failure, audit and event) and
+   * that the user may sign in; opens nothing. Shared by sign-in and the OAuth sign-in page.
+   */
+  async authenticate(cmd: LoginCommand, meta: RpcMeta): Promise<{ userId: string; user: UserDto }> {
+    const email = normalizeEmail(String(cmd?.email ?? ''));
     let hadFailures: boolean;
     try {
       hadFailures = (await this.lockout.assertNotLocked(email)).failures;
@@ -50,8 +55,9 @@ export class LoginUseCase {
       this.outcomes.labels('locked').inc();
       throw err;
     }
+    const password = String(cmd?.password ?? '');
     const cred = await this.ds.getRepository(CredentialEntity).findOneBy({ email });
-    const ok = await this.hasher.verify(cred?.passwordHash, cmd.password);
+    const ok = await this.hasher.verify(cred?.passwordHash, password);
     if (!cred || !ok) {
       const reason: FailureReason = !cred
         ? 'unknown_user'
@@ -65,20 +71,25 @@ export class LoginUseCase {
       await this.fail(email, cred!.userId, 'disabled', meta, false);
     }
     if (this.hasher.needsRehash(cred!.passwordHash!)) {
-      const upgraded = await this.hasher.hash(cmd.password);
+      const upgraded = await this.hasher.hash(password);
       await this.ds
         .getRepository(CredentialEntity)
         .update({ userId: cred!.userId }, { passwordHash: upgraded, updatedAt: new Date() });
     }
     if (hadFailures) await this.lockout.reset(email);
-    if (await this.mfa.isActive(cred!.userId)) {
+    return { userId: cred!.userId, user: user! };
+  }
+
+  async login(cmd: LoginCommand, meta: RpcMeta): Promise<LoginResultDto> {
+    const { userId, user } = await this.authenticate(cmd, meta);
+    if (await this.mfa.isActive(userId)) {
       // Password right, second factor still to come: no session, no tokens yet.
       this.outcomes.labels('mfa_required').inc();
-      return this.mfa.challenge(cred!.userId);
+      return this.mfa.challenge(userId);
     }
     const tokens = await this.signIn.complete({
-      userId: cred!.userId,
-      role: user!.role,
+      userId,
+      role: user.role,
       meta,
       method: 'password',
     });

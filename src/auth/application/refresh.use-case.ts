@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { TokenPairDto } from '../../contracts/auth/auth.dto.js';
+import { oauthError } from '../../contracts/auth/oauth-errors.js';
 import { MetricsService } from '../../platform/metrics/metrics.service.js';
 import { ProblemException } from '../../platform/errors/problem.js';
 import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
 import { hashToken, newOpaqueToken } from '../domain/opaque-token.js';
+import { formatScope, parseScope, scopesOutside } from '../domain/oauth/scope.js';
 import { RefreshTokenEntity, SessionEntity } from '../persistence/auth.entities.js';
 import { AuditLog } from './audit-log.js';
 import { AuthSettings } from './auth-settings.js';
@@ -15,6 +17,16 @@ import { UserDirectory } from './user-directory.js';
 
 export const invalidRefreshToken = () =>
   new ProblemException(401, 'invalid-refresh-token', 'The refresh token is invalid or expired.');
+
+/**
+ * Whose refresh token this must be: a first-party session (`clientId` null: POST
+ * /auth/refresh) or a session opened for that OAuth client (refresh_token grant), which may
+ * ask for fewer scopes than granted (RFC 6749 §6).
+ */
+export interface RefreshBinding {
+  clientId: string | null;
+  scope?: string[];
+}
 
 type Outcome =
   | { kind: 'invalid' }
@@ -48,19 +60,36 @@ export class RefreshUseCase {
     ] as const);
   }
 
-  async refresh(token: string, meta: RpcMeta): Promise<TokenPairDto> {
+  async refresh(
+    token: string,
+    meta: RpcMeta,
+    binding: RefreshBinding = { clientId: null },
+  ): Promise<TokenPairDto> {
     if (typeof token !== 'string' || !token.startsWith('rt_') || token.length > 128) {
       throw this.invalid('invalid');
     }
     const hash = hashToken(token);
     // One read to find the family; the decision is taken again under the lock below.
     const found = (await this.ds.query(
-      `SELECT s.id, s.user_id, s.role FROM auth.refresh_tokens t
+      `SELECT s.id, s.user_id, s.role, s.client_id, s.scope FROM auth.refresh_tokens t
          JOIN auth.sessions s ON s.id = t.session_id
         WHERE t.hash = $1 AND t.revoked_at IS NULL AND s.revoked_at IS NULL`,
       [hash],
-    )) as { id: string; user_id: string; role: string | null }[];
+    )) as {
+      id: string;
+      user_id: string;
+      role: string | null;
+      client_id: string | null;
+      scope: string | null;
+    }[];
     if (!found.length) throw this.invalid('invalid');
+    // A first-party token never works for a client, nor one client's token for another.
+    if ((found[0].client_id ?? null) !== binding.clientId) throw this.invalid('invalid');
+    const granted = parseScope(found[0].scope ?? '') ?? [];
+    if (binding.scope?.length && scopesOutside(binding.scope, granted).length) {
+      throw oauthError('invalid_scope', 'The scope exceeds what was granted.');
+    }
+    const scope = binding.scope?.length ? formatScope(binding.scope) : (found[0].scope ?? '');
     const row = { sessionId: found[0].id };
     const first = { id: found[0].id, userId: found[0].user_id };
 
@@ -149,12 +178,15 @@ export class RefreshUseCase {
         amr: session.amr,
         authTime: session.authTime,
         sessionExpiresAt: session.expiresAt,
+        clientId: binding.clientId,
+        scope,
       });
       const pair: TokenPairDto = {
         access_token: access.token,
         refresh_token: next,
         expires_in: access.expiresIn,
         token_type: 'Bearer',
+        ...(binding.clientId ? { scope } : {}),
       };
       // Kept a little longer than the window; the window itself is decided above.
       await this.grace.put(token, hash, pair, (this.settings.graceSec + 5) * 1000);

@@ -38,13 +38,25 @@ export class SessionService {
   /** Creates a session and its first refresh token inside `m`'s transaction. */
   async open(
     m: EntityManager,
-    input: { userId: string; role: string; meta?: RpcMeta; aal?: string; amr?: string[] },
+    input: {
+      userId: string;
+      role: string;
+      meta?: RpcMeta;
+      aal?: string;
+      amr?: string[];
+      /** When the user proved who they are (default now). */
+      authTime?: Date;
+      /** OAuth: the client the session is for and the scopes granted to it. */
+      clientId?: string;
+      scope?: string;
+      /** Idle lifetime in seconds when shorter than REFRESH_TOKEN_TTL (no refresh token given). */
+      idleTtlSec?: number;
+    },
   ): Promise<OpenedSession> {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.settings.sessionMaxAge * 1000);
-    const idle = new Date(
-      Math.min(now.getTime() + this.settings.refreshTtl * 1000, expiresAt.getTime()),
-    );
+    const idleSec = Math.min(input.idleTtlSec ?? this.settings.refreshTtl, this.settings.refreshTtl);
+    const idle = new Date(Math.min(now.getTime() + idleSec * 1000, expiresAt.getTime()));
     const session: SessionEntity = {
       id: newId('ses'),
       userId: input.userId,
@@ -57,9 +69,11 @@ export class SessionService {
       aal: input.aal ?? 'aal1',
       role: input.role,
       amr: input.amr ?? ['pwd'],
-      authTime: now,
+      authTime: input.authTime ?? now,
       revokedAt: null,
       revokedReason: null,
+      clientId: input.clientId ?? null,
+      scope: input.clientId ? (input.scope ?? '') : null,
     };
     await m.getRepository(SessionEntity).insert(session);
     const refreshToken = newOpaqueToken('rt');

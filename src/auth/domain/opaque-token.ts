@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Opaque secrets (refresh tokens, mailed links): 256 random bits, shown once, stored only as
@@ -10,4 +10,11 @@ export function newOpaqueToken(prefix: string): string {
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Compares a presented secret with a stored SHA-256 hash in constant time. */
+export function matchesHash(secret: string, storedHash: string): boolean {
+  const a = Buffer.from(hashToken(secret), 'hex');
+  const b = Buffer.from(storedHash, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
 }

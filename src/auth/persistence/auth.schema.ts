@@ -3,6 +3,8 @@ import { outboxMigration } from '../../platform/outbox/outbox.migration.js';
 import {
   AuditEventEntity,
   CredentialEntity,
+  OAuthClientEntity,
+  OAuthCodeEntity,
   FederatedIdentityEntity,
   OneTimeTokenEntity,
   RefreshTokenEntity,
@@ -11,6 +13,7 @@ import {
 import { AuthCreateTables0001 } from './migrations/0001-create-auth.migration.js';
 import { AuthSessionRole0002 } from './migrations/0002-session-role.migration.js';
 import { AuthCreateMfaTables0003 } from './migrations/0003-create-mfa.migration.js';
+import { AuthOAuth0005 } from './migrations/0005-oauth.migration.js';
 import { AuthFederatedIdentities0006 } from './migrations/0006-federated-identities.migration.js';
 
 export const authSchema: PartSchema = {
@@ -21,6 +24,8 @@ export const authSchema: PartSchema = {
     RefreshTokenEntity,
     OneTimeTokenEntity,
     AuditEventEntity,
+    OAuthClientEntity,
+    OAuthCodeEntity,
     FederatedIdentityEntity,
   ],
   migrations: [
@@ -28,6 +33,7 @@ export const authSchema: PartSchema = {
     outboxMigration('auth'),
     AuthSessionRole0002,
     AuthCreateMfaTables0003,
+    AuthOAuth0005,
     AuthFederatedIdentities0006,
   ],
 };

@@ -29,6 +29,33 @@ export interface AccessTokenClaims {
   iss: string;
   aud: string;
   jti?: string;
+  /** Set when issued through OAuth to a client on the user's behalf (RFC 9068 §2.2). */
+  client_id?: string;
+  /** Space-separated scopes granted to that client (RFC 9068 §2.2.3). */
+  scope?: string;
+}
+
+/**
+ * An access token of the client_credentials grant: the client acts for itself, so `sub` is
+ * the client id (RFC 9068 §2.2), and there is no user, session or role.
+ */
+export interface ClientTokenClaims {
+  sub: string;
+  client_id: string;
+  scope: string;
+  typ: typeof ACCESS_TOKEN_CLAIM_TYP;
+  iat: number;
+  exp: number;
+  iss: string;
+  aud: string;
+  jti: string;
+}
+
+export type AnyAccessTokenClaims = AccessTokenClaims | ClientTokenClaims;
+
+/** True for a client_credentials token (no user behind it). */
+export function isClientToken(c: AnyAccessTokenClaims): c is ClientTokenClaims {
+  return (c as AccessTokenClaims).sid === undefined;
 }
 
 export interface JwtHeader {
@@ -78,12 +105,32 @@ function parse(part: string): unknown {
   }
 }
 
+/**
+ * The claims an access token must hold: a user token has `sid` and `role`; a client token
+ * has none but `client_id` equal to `sub`; an OAuth token (with `client_id`) has a `jti`.
+ */
+type RawClaims = Partial<AccessTokenClaims & ClientTokenClaims>;
+
+function wellFormed(c: RawClaims): c is RawClaims & { sub: string; exp: number; iat: number } {
+  if (typeof c.sub !== 'string' || typeof c.exp !== 'number' || typeof c.iat !== 'number') {
+    return false;
+  }
+  if (c.client_id !== undefined && (typeof c.client_id !== 'string' || typeof c.jti !== 'string')) {
+    return false;
+  }
+  if (c.scope !== undefined && typeof c.scope !== 'string') return false;
+  if (c.sid === undefined && c.role === undefined) {
+    return c.client_id !== undefined && c.sub === c.client_id && typeof c.scope === 'string';
+  }
+  return typeof c.sid === 'string' && typeof c.role === 'string';
+}
+
 /** Verifies an access token: signature, pinned algorithm, type, expiry, issuer, audience. */
 export function verifyAccessToken(
   token: string,
   key: KeyObject,
   opts: VerifyOptions,
-): VerifyResult<AccessTokenClaims> {
+): VerifyResult<AnyAccessTokenClaims> {
   if (token.length > 4096 || !JWS.test(token)) return { ok: false, reason: 'malformed' };
   const dot1 = token.indexOf('.');
   const dot2 = token.indexOf('.', dot1 + 1);
@@ -96,18 +143,10 @@ export function verifyAccessToken(
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, reason: 'signature' };
   }
-  const c = parse(token.slice(dot1 + 1, dot2)) as Partial<AccessTokenClaims> | undefined;
+  const c = parse(token.slice(dot1 + 1, dot2)) as RawClaims | undefined;
   if (!c || typeof c !== 'object') return { ok: false, reason: 'malformed' };
   if (c.typ !== ACCESS_TOKEN_CLAIM_TYP) return { ok: false, reason: 'type' };
-  if (
-    typeof c.sub !== 'string' ||
-    typeof c.sid !== 'string' ||
-    typeof c.role !== 'string' ||
-    typeof c.exp !== 'number' ||
-    typeof c.iat !== 'number'
-  ) {
-    return { ok: false, reason: 'claims' };
-  }
+  if (!wellFormed(c)) return { ok: false, reason: 'claims' };
   const now = opts.now ?? Math.floor(Date.now() / 1000);
   const leeway = Math.min(Math.max(opts.leewaySec, 0), 10);
   if (c.exp + leeway <= now) return { ok: false, reason: 'expired' };
@@ -119,5 +158,5 @@ export function verifyAccessToken(
   }
   if (c.iss !== opts.issuer) return { ok: false, reason: 'issuer' };
   if (c.aud !== opts.audience) return { ok: false, reason: 'audience' };
-  return { ok: true, claims: c as AccessTokenClaims };
+  return { ok: true, claims: c as AnyAccessTokenClaims };
 }

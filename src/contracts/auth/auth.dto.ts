@@ -26,6 +26,8 @@ export interface TokenPairDto {
   /** Seconds until the access token expires. */
   expires_in: number;
   token_type: 'Bearer';
+  /** Tokens of an OAuth client: the scopes of the access token. */
+  scope?: string;
 }
 
 export interface SessionDto {
@@ -35,6 +37,8 @@ export interface SessionDto {
   ip: string | null;
   user_agent: string | null;
   current: boolean;
+  /** The OAuth client the user signed in to (authorization code grant); null for first-party. */
+  client_id: string | null;
 }
 
 export interface ChangePasswordCommand {

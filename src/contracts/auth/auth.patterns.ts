@@ -59,6 +59,30 @@ export const AuthPatterns = {
   socialCallback: 'auth.social.callback',
   /** `{ code }` -> `LoginResultDto` (tokens, or an MFA challenge). */
   socialExchange: 'auth.social.exchange',
+
+  // OAuth 2.0 authorization server.
+  /** (admin) `CreateOAuthClientCommand` -> `OAuthClientWithSecretDto`. */
+  oauthClientCreate: 'auth.oauth-client.create',
+  /** (admin) `{ limit?, cursor? }` -> `OAuthClientPageDto`. */
+  oauthClientList: 'auth.oauth-client.list',
+  /** (admin) `{ client_id }` -> `OAuthClientDto`. */
+  oauthClientGet: 'auth.oauth-client.get',
+  /** (admin) `{ client_id, changes: UpdateOAuthClientCommand }` -> `OAuthClientDto`. */
+  oauthClientUpdate: 'auth.oauth-client.update',
+  /** (admin) `{ client_id }` -> void: its sessions and tokens are revoked. */
+  oauthClientDelete: 'auth.oauth-client.delete',
+  /** (admin) `{ client_id }` -> `OAuthClientWithSecretDto`: the old secret stops working. */
+  oauthClientRotateSecret: 'auth.oauth-client.rotate-secret',
+  /** `ClientRequest` -> `OAuthTokenResponse` (RFC 6749 token endpoint). */
+  oauthToken: 'auth.oauth.token',
+  /** `ClientRequest` -> void (RFC 7009). */
+  oauthRevoke: 'auth.oauth.revoke',
+  /** `ClientRequest` -> `IntrospectionResponse` (RFC 7662). */
+  oauthIntrospect: 'auth.oauth.introspect',
+  /** `AuthorizeCommand` (query) -> `AuthorizeView`: validates the request, shows sign-in. */
+  oauthAuthorize: 'auth.oauth.authorize',
+  /** `AuthorizeCommand` (form) -> `AuthorizeView`: sign-in, second factor, consent. */
+  oauthAuthorizeStep: 'auth.oauth.authorize-step',
 } as const;
 
 export const AuthEvents = {

@@ -7,4 +7,14 @@
 export const SessionKeys = {
   /** `auth:session:<ses_…>` -> `usr_…`, TTL = the session's remaining lifetime. */
   session: (sessionId: string) => `auth:session:${sessionId}`,
+  /**
+   * `auth:revoked-token:<jti>` -> `1` while a revoked OAuth access token would still be
+   * valid (RFC 7009): set until its `exp`, checked for every token that carries `client_id`.
+   */
+  revokedToken: (jti: string) => `auth:revoked-token:${jti}`,
+  /**
+   * `auth:revoked-client:<cli_…>` -> `1` after a client is deleted, for as long as one of its
+   * client-credentials tokens could still be valid.
+   */
+  revokedClient: (clientId: string) => `auth:revoked-client:${clientId}`,
 } as const;

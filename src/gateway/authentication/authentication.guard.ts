@@ -1,11 +1,16 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { verifyAccessToken, type VerifyOptions } from '../../contracts/auth/access-token.js';
-import { SessionKeys } from '../../contracts/auth/session-keys.js';
+import {
+  isClientToken,
+  verifyAccessToken,
+  type VerifyOptions,
+} from '../../contracts/auth/access-token.js';
+import { livenessOf, scopesOf } from '../../contracts/auth/token-liveness.js';
 import { AppConfig } from '../../platform/config/config.js';
 import { ProblemException } from '../../platform/errors/problem.js';
 import {
+  ACCEPTED_SCOPES,
   IS_PUBLIC,
   OPTIONAL_AUTH,
   REQUIRED_ROLES,
@@ -17,6 +22,7 @@ interface RoutePolicy {
   public: boolean;
   optional: boolean;
   roles: string[] | undefined;
+  scopes: string[] | undefined;
 }
 
 /**
@@ -25,6 +31,11 @@ interface RoutePolicy {
  * checks the caller's role. A token is valid when its HS256 signature (algorithm pinned),
  * type, expiry, issuer and audience check out and its session is still live in the key-value
  * store, so logout and revocation take effect on the next request without a call to auth.
+ *
+ * Tokens issued through OAuth: a user's token granted to a client (`client_id`, `scope`) also
+ * needs its `jti` not revoked, and reaches only routes marked `@Scopes()` whose scopes it
+ * holds (403 insufficient_scope otherwise, RFC 6750 §3.1). A client_credentials token has no
+ * user behind it: it never reaches a platform route (403), whatever its scopes.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
@@ -69,8 +80,14 @@ export class AuthenticationGuard implements CanActivate {
       );
     }
     const c = result.claims;
-    const owner = await this.kv.get(SessionKeys.session(c.sid));
-    if (owner !== c.sub) throw unauthorized('The session has ended.', 'invalid_token');
+    const liveness = await livenessOf(c, this.kv);
+    if (liveness === 'session-ended') {
+      throw unauthorized('The session has ended.', 'invalid_token');
+    }
+    if (liveness === 'revoked') throw unauthorized('The access token was revoked.', 'invalid_token');
+    if (isClientToken(c)) {
+      throw insufficientScope('A client token acts for no user: it cannot call this route.');
+    }
     req.actor = {
       id: c.sub,
       role: c.role,
@@ -78,7 +95,19 @@ export class AuthenticationGuard implements CanActivate {
       aal: c.aal,
       amr: c.amr,
       auth_time: c.auth_time,
+      ...(c.client_id !== undefined ? { client_id: c.client_id, scope: c.scope ?? '' } : {}),
     };
+    if (c.client_id !== undefined) {
+      const granted = scopesOf(c);
+      if (!policy.scopes || !policy.scopes.every((s) => granted.includes(s))) {
+        throw insufficientScope(
+          policy.scopes
+            ? `This route needs the scope "${policy.scopes.join(' ')}".`
+            : 'This route serves first-party tokens only, not tokens granted to a client.',
+          policy.scopes,
+        );
+      }
+    }
     if (policy.roles && policy.roles.length && !policy.roles.includes(c.role)) {
       throw new ProblemException(403, 'forbidden', 'Your role does not allow this action.');
     }
@@ -95,6 +124,7 @@ export class AuthenticationGuard implements CanActivate {
         public: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false,
         optional: this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH, targets) ?? false,
         roles: this.reflector.getAllAndOverride<string[]>(REQUIRED_ROLES, targets),
+        scopes: this.reflector.getAllAndOverride<string[]>(ACCEPTED_SCOPES, targets),
       };
       this.policies.set(handler, policy);
     }
@@ -116,5 +146,15 @@ function unauthorized(detail: string, error: string | undefined): ProblemExcepti
     : 'Bearer realm="platform"';
   return new ProblemException(401, 'unauthorized', detail, {
     headers: { 'WWW-Authenticate': challenge },
+  });
+}
+
+/** 403 with the RFC 6750 §3.1 challenge: the token is fine but does not cover this route. */
+function insufficientScope(detail: string, scopes?: string[]): ProblemException {
+  const scope = scopes?.length ? `, scope="${scopes.join(' ')}"` : '';
+  return new ProblemException(403, 'insufficient-scope', detail, {
+    headers: {
+      'WWW-Authenticate': `Bearer realm="platform", error="insufficient_scope", error_description="${detail}"${scope}`,
+    },
   });
 }

@@ -16,6 +16,15 @@ export const OptionalAuth = () => SetMetadata(OPTIONAL_AUTH, true);
 /** The signed-in user must hold one of these roles (403 otherwise). */
 export const Roles = (...roles: string[]) => SetMetadata(REQUIRED_ROLES, roles);
 
+export const ACCEPTED_SCOPES = 'platform:scopes';
+
+/**
+ * The route also serves access tokens that a user granted to an OAuth client, when the token's
+ * `scope` holds every scope listed. Routes without it serve first-party tokens only: an OAuth
+ * client never gets more than what the user consented to.
+ */
+export const Scopes = (...scopes: string[]) => SetMetadata(ACCEPTED_SCOPES, scopes);
+
 /** A request after the gateway guard: `actor` comes only from a verified access token. */
 export interface AuthenticatedRequest extends FastifyRequest {
   actor?: Actor;

@@ -3,6 +3,8 @@ export {
   OptionalAuth,
   OPTIONAL_AUTH,
   Roles,
+  Scopes,
+  ACCEPTED_SCOPES,
   CurrentActor,
   Meta,
   metaOf,

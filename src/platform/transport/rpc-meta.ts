@@ -8,6 +8,10 @@ export interface Actor {
   amr?: string[];
   /** Seconds since epoch when the user signed in (token auth_time). */
   auth_time?: number;
+  /** The OAuth client acting for the user, when the token was issued through OAuth. */
+  client_id?: string;
+  /** The scopes that client was granted (space-separated). */
+  scope?: string;
 }
 
 /** Metadata that travels with every call between parts. */

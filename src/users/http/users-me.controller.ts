@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ProblemException } from '../../platform/errors/index.js';
-import { CurrentActor, Meta } from '../../platform/http/index.js';
+import { CurrentActor, Meta, Scopes } from '../../platform/http/index.js';
 import type { Actor, RpcMeta } from '../../platform/transport/rpc-meta.js';
 import { UsersClient } from '../../contracts/users/users.client.js';
 import type {
@@ -33,7 +33,11 @@ export class UsersMeController {
   constructor(private readonly users: UsersClient) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your profile' })
+  @Scopes('profile')
+  @ApiOperation({
+    summary: 'Your profile',
+    description: 'Also serves an access token granted to an OAuth client with the `profile` scope.',
+  })
   @ApiOkResponse({ type: ProfileDto })
   @ApiProblems(401)
   me(@CurrentActor() actor: Actor | undefined, @Meta() meta: RpcMeta): Promise<ProfileView> {

@@ -12,6 +12,7 @@ import type {
   TokenPairDto,
   TotpSetupDto,
 } from '../../../contracts/auth/auth.dto.js';
+import type { UserDto } from '../../../contracts/users/user.dto.js';
 import { ProblemException } from '../../../platform/errors/problem.js';
 import { KeyValueStore } from '../../../platform/kv/key-value.store.js';
 import { MetricsService } from '../../../platform/metrics/metrics.service.js';
@@ -50,6 +51,17 @@ export interface FirstFactor {
 }
 
 const PASSWORD: FirstFactor = { amr: 'pwd', method: 'password' };
+
+/** A second factor that was accepted. */
+export interface SecondFactor {
+  userId: string;
+  user: UserDto;
+  method: 'totp' | 'recovery_code';
+  first: FirstFactor;
+  /** `[first factor, "otp" or "rc"]`, e.g. `["pwd","otp"]`. */
+  amr: string[];
+  remainingCodes?: number;
+}
 
 interface Challenge {
   u: string;
@@ -291,8 +303,11 @@ export class MfaUseCases {
     return { mfa_required: true, mfa_token: token, expires_in: MFA_TOKEN_TTL_S };
   }
 
-  /** Second step of a sign-in: the mfa_token and a TOTP or recovery code. */
-  async verify(cmd: MfaVerifyCommand, meta: RpcMeta): Promise<TokenPairDto> {
+  /**
+   * Checks the second factor of a sign-in (the mfa_token and a TOTP or recovery code) and
+   * that the user may still sign in; opens nothing. Shared by sign-in and the OAuth page.
+   */
+  async checkSecondFactor(cmd: MfaVerifyCommand, meta: RpcMeta): Promise<SecondFactor> {
     const token = typeof cmd?.mfa_token === 'string' ? cmd.mfa_token : '';
     const key = keyOf(token);
     // Claim the challenge: a token works for one request at a time and once in all.
@@ -355,28 +370,48 @@ export class MfaUseCases {
     const user = await this.directory.find(c.u, meta);
     if (!UserDirectory.maySignIn(user)) throw invalidMfaToken();
     const first = c.f ?? PASSWORD;
-    const amr = [first.amr, method === 'totp' ? 'otp' : 'rc'];
-    const tokens = await this.signIn.complete({
-      userId: c.u,
-      role: user.role,
-      meta,
-      method: `${first.method}+${method}`,
-      aal: 'aal2',
-      amr,
-      alsoIn: (m, session) =>
-        this.audit.record(m, {
-          type: method === 'totp' ? 'mfa.verify_succeeded' : 'mfa.recovery_code_used',
-          userId: c.u,
-          sessionId: session.id,
-          meta,
-          data: {
-            method,
-            ...(remainingCodes !== undefined ? { remaining: remainingCodes } : {}),
-          },
-        }),
-    });
     this.verifications.labels(method, 'succeeded').inc();
-    return tokens;
+    return {
+      userId: c.u,
+      user,
+      method,
+      first,
+      amr: [first.amr, method === 'totp' ? 'otp' : 'rc'],
+      remainingCodes,
+    };
+  }
+
+  /** Audits an accepted second factor inside the caller's transaction. */
+  async recordSecondFactor(
+    m: EntityManager,
+    r: SecondFactor,
+    sessionId: string | null,
+    meta: RpcMeta,
+  ): Promise<void> {
+    await this.audit.record(m, {
+      type: r.method === 'totp' ? 'mfa.verify_succeeded' : 'mfa.recovery_code_used',
+      userId: r.userId,
+      sessionId,
+      meta,
+      data: {
+        method: r.method,
+        ...(r.remainingCodes !== undefined ? { remaining: r.remainingCodes } : {}),
+      },
+    });
+  }
+
+  /** Second step of a sign-in: the mfa_token and a TOTP or recovery code. */
+  async verify(cmd: MfaVerifyCommand, meta: RpcMeta): Promise<TokenPairDto> {
+    const r = await this.checkSecondFactor(cmd, meta);
+    return this.signIn.complete({
+      userId: r.userId,
+      role: r.user.role,
+      meta,
+      method: `${r.first.method}+${r.method}`,
+      aal: 'aal2',
+      amr: r.amr,
+      alsoIn: (m, session) => this.recordSecondFactor(m, r, session.id, meta),
+    });
   }
 
   /** Puts a claimed challenge back for its remaining lifetime. */

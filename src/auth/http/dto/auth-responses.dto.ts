@@ -39,6 +39,14 @@ export class SessionResponse {
   user_agent: string | null;
   @ApiProperty({ example: true, description: 'The session of the token making this call.' })
   current: boolean;
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    maxLength: 40,
+    description: 'The OAuth client (`cli_…`) the user signed in to; null for a first-party sign-in.',
+  })
+  client_id: string | null;
 }
 
 export class AuditEntryResponse {
