@@ -25,6 +25,15 @@ import { UserDirectory } from './application/user-directory.js';
 import { MfaCrypto } from './application/mfa/mfa-crypto.js';
 import { MfaMails } from './application/mfa/mfa-mails.js';
 import { MfaUseCases } from './application/mfa/mfa.use-cases.js';
+import { AuthorizationCodeGrant } from './application/oauth/authorization-code.grant.js';
+import { AuthorizationRequests } from './application/oauth/authorization-requests.js';
+import { AuthorizeUseCase } from './application/oauth/authorize.use-case.js';
+import { ClientAuthenticator } from './application/oauth/client-authenticator.js';
+import { ClientRegistry } from './application/oauth/client-registry.js';
+import { IdTokens } from './application/oauth/id-tokens.js';
+import { IntrospectionUseCase } from './application/oauth/introspection.use-case.js';
+import { RevocationUseCase } from './application/oauth/revocation.use-case.js';
+import { TokenEndpointUseCase } from './application/oauth/token-endpoint.use-case.js';
 import { AuthRpcController } from './rpc/auth.rpc-controller.js';
 import { MfaRpcController } from './rpc/mfa.rpc-controller.js';
 import { SocialLoginRpcController } from './rpc/social-login.rpc-controller.js';
@@ -32,11 +41,12 @@ import { SignInService } from './application/sign-in.service.js';
 import { FederatedIdentities } from './application/social/federated-identities.js';
 import { SocialLoginUseCases } from './application/social/social-login.use-cases.js';
 import { SocialProviders } from './application/social/social-providers.js';
+import { OAuthRpcController } from './rpc/oauth.rpc-controller.js';
 
 /** The auth part: message handlers, use cases and persistence. Runs where APP_ROLES has auth. */
 @Module({
   imports: [MailModule, OutboxModule.forPart('auth', EVENT_CONSUMERS)],
-  controllers: [AuthRpcController, MfaRpcController, SocialLoginRpcController],
+  controllers: [AuthRpcController, MfaRpcController, SocialLoginRpcController, OAuthRpcController],
   providers: [
     UsersClient,
     AuthSettings,
@@ -65,6 +75,15 @@ import { SocialProviders } from './application/social/social-providers.js';
     FederatedIdentities,
     SocialProviders,
     SocialLoginUseCases,
+    ClientRegistry,
+    ClientAuthenticator,
+    AuthorizationRequests,
+    AuthorizeUseCase,
+    IdTokens,
+    AuthorizationCodeGrant,
+    TokenEndpointUseCase,
+    RevocationUseCase,
+    IntrospectionUseCase,
   ],
 })
 export class AuthModule {}

@@ -9,6 +9,17 @@ import { RefreshTokenEntity, SessionEntity } from '../persistence/auth.entities.
 import { AuditLog } from './audit-log.js';
 import { AuthSettings } from './auth-settings.js';
 
+export interface RefreshTokenState {
+  sessionId: string;
+  userId: string;
+  clientId: string | null;
+  scope: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  /** Neither rotated, revoked nor expired, and its session is live. */
+  live: boolean;
+}
+
 export interface OpenedSession {
   session: SessionEntity;
   refreshToken: string;
@@ -156,6 +167,42 @@ export class SessionService {
     });
     await this.forget(revoked);
     return revoked;
+  }
+
+  /**
+   * A refresh token and its session, whatever their state (introspection, revocation), or
+   * null for an unknown token.
+   */
+  async byRefreshToken(token: string): Promise<RefreshTokenState | null> {
+    if (typeof token !== 'string' || !token.startsWith('rt_') || token.length > 128) return null;
+    const rows = (await this.ds.query(
+      `SELECT t.created_at, t.expires_at, t.rotated_at, t.revoked_at AS token_revoked_at,
+              s.id AS session_id, s.user_id, s.client_id, s.scope, s.revoked_at,
+              s.expires_at AS session_expires_at, s.idle_expires_at
+         FROM auth.refresh_tokens t JOIN auth.sessions s ON s.id = t.session_id
+        WHERE t.hash = $1`,
+      [hashToken(token)],
+    )) as Record<string, unknown>[];
+    const r = rows[0];
+    if (!r) return null;
+    const date = (v: unknown) => (v ? new Date(v as string) : null);
+    const now = Date.now();
+    const live =
+      !r.token_revoked_at &&
+      !r.rotated_at &&
+      !r.revoked_at &&
+      date(r.expires_at)!.getTime() > now &&
+      date(r.session_expires_at)!.getTime() > now &&
+      date(r.idle_expires_at)!.getTime() > now;
+    return {
+      sessionId: r.session_id as string,
+      userId: r.user_id as string,
+      clientId: (r.client_id as string | null) ?? null,
+      scope: (r.scope as string | null) ?? null,
+      createdAt: date(r.created_at)!,
+      expiresAt: date(r.expires_at)!,
+      live,
+    };
   }
 
   /** Live sessions of a user, newest first. */

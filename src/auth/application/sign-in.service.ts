@@ -17,6 +17,13 @@ export interface CompletedSignIn {
   method: string;
   aal?: string;
   amr?: string[];
+  /** When the user proved who they are (default now). */
+  authTime?: Date;
+  /**
+   * OAuth: the client the session is opened for and the scope granted to it (its tokens carry
+   * both); `idleTtlSec` when the session must end sooner (no refresh token given).
+   */
+  client?: { id: string; scope: string; idleTtlSec?: number };
   /** More writes in the same transaction (e.g. the second factor's own audit entry). */
   alsoIn?: (m: EntityManager, session: SessionEntity) => Promise<void>;
 }
@@ -44,6 +51,10 @@ export class SignInService {
         meta: s.meta,
         aal: s.aal,
         amr: s.amr,
+        authTime: s.authTime,
+        clientId: s.client?.id,
+        scope: s.client?.scope,
+        idleTtlSec: s.client?.idleTtlSec,
       });
       await s.alsoIn?.(m, o.session);
       await this.audit.record(m, {
@@ -51,7 +62,7 @@ export class SignInService {
         userId: s.userId,
         sessionId: o.session.id,
         meta: s.meta,
-        data: { method: s.method },
+        data: { method: s.method, ...(s.client ? { client_id: s.client.id } : {}) },
       });
       await this.events.publish(m, AuthEvents.loginSucceeded, s.userId, {
         user_id: s.userId,
@@ -69,12 +80,15 @@ export class SignInService {
       amr: opened.session.amr,
       authTime: opened.session.authTime,
       sessionExpiresAt: opened.session.expiresAt,
+      clientId: s.client?.id,
+      scope: s.client?.scope,
     });
     return {
       access_token: access.token,
       refresh_token: opened.refreshToken,
       expires_in: access.expiresIn,
       token_type: 'Bearer',
+      ...(s.client ? { scope: s.client.scope } : {}),
     };
   }
 }

@@ -38,8 +38,14 @@ export const invalidClient = (description = 'Client authentication failed.') =>
     headers: { 'WWW-Authenticate': 'Basic realm="platform", charset="UTF-8"' },
   });
 
+/**
+ * A parameter name fit for an error_description (RFC 6749 §5.2 allows printable ASCII without
+ * `"` and `\`); anything else is left out.
+ */
+export const paramName = (k: string) => (/^[A-Za-z0-9_.-]{1,40}$/.test(k) ? k : 'a parameter');
+
 /** The OAuth error code a problem carries, if it is one. */
-export function oauthErrorOf(problem: { oauth_error?: unknown } | undefined): string | undefined {
-  const e = problem?.oauth_error;
+export function oauthErrorOf(problem: object | undefined): string | undefined {
+  const e = (problem as { oauth_error?: unknown } | undefined)?.oauth_error;
   return typeof e === 'string' ? e : undefined;
 }
