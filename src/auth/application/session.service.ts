@@ -66,7 +66,10 @@ export class SessionService {
   ): Promise<OpenedSession> {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.settings.sessionMaxAge * 1000);
-    const idleSec = Math.min(input.idleTtlSec ?? this.settings.refreshTtl, this.settings.refreshTtl);
+    const idleSec = Math.min(
+      input.idleTtlSec ?? this.settings.refreshTtl,
+      this.settings.refreshTtl,
+    );
     const idle = new Date(Math.min(now.getTime() + idleSec * 1000, expiresAt.getTime()));
     const session: SessionEntity = {
       id: newId('ses'),

@@ -1,13 +1,25 @@
 import { Module } from '@nestjs/common';
 import { AuthClient } from '../../contracts/auth/auth.client.js';
+import { OAuthServerClient } from '../../contracts/auth/oauth.client.js';
 import { AdminSessionsController } from './admin-sessions.controller.js';
 import { AuthController } from './auth.controller.js';
 import { MfaController } from './mfa.controller.js';
 import { SocialLoginController } from './social-login.controller.js';
+import { OAuthAuthorizeController } from './oauth-authorize.controller.js';
+import { OAuthClientsController } from './oauth-clients.controller.js';
+import { OAuthTokenController } from './oauth-token.controller.js';
 
 /** HTTP controllers of the auth part, mounted by the gateway; they reach the part via its client. */
 @Module({
-  controllers: [AuthController, MfaController, SocialLoginController, AdminSessionsController],
-  providers: [AuthClient],
+  controllers: [
+    AuthController,
+    MfaController,
+    SocialLoginController,
+    AdminSessionsController,
+    OAuthClientsController,
+    OAuthTokenController,
+    OAuthAuthorizeController,
+  ],
+  providers: [AuthClient, OAuthServerClient],
 })
 export class AuthHttpModule {}

@@ -24,7 +24,10 @@ export class OAuthServerClient {
     return this.rpc.send(AuthPatterns.oauthClientCreate, cmd, meta);
   }
 
-  listClients(query: { limit?: number; cursor?: string }, meta: RpcMeta): Promise<OAuthClientPageDto> {
+  listClients(
+    query: { limit?: number; cursor?: string },
+    meta: RpcMeta,
+  ): Promise<OAuthClientPageDto> {
     return this.rpc.send(AuthPatterns.oauthClientList, query, meta);
   }
 

@@ -84,7 +84,8 @@ export class AuthenticationGuard implements CanActivate {
     if (liveness === 'session-ended') {
       throw unauthorized('The session has ended.', 'invalid_token');
     }
-    if (liveness === 'revoked') throw unauthorized('The access token was revoked.', 'invalid_token');
+    if (liveness === 'revoked')
+      throw unauthorized('The access token was revoked.', 'invalid_token');
     if (isClientToken(c)) {
       throw insufficientScope('A client token acts for no user: it cannot call this route.');
     }

@@ -18,8 +18,8 @@ function policy(name: Policy['name'], budget: RateBudget, auth: boolean): Policy
 export interface Policies {
   ip: Policy;
   user: Policy;
-  /** The tighter per-IP budget of a route, by route pattern; undefined when none. */
-  forRoute(route: string | undefined): Policy | undefined;
+  /** The tighter per-IP budget of a route, by route pattern and method; undefined when none. */
+  forRoute(route: string | undefined, method?: string): Policy | undefined;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -34,11 +34,13 @@ export function policiesFrom(config: AppConfig): Policies {
   const token = policy('token', config.get('RATE_LIMIT_TOKEN'), true);
   const social = policy('social', config.get('RATE_LIMIT_SOCIAL'), true);
   const cache = new Map<string, Policy | undefined>();
-  const match = (route: string): Policy | undefined => {
+  const match = (route: string, method: string): Policy | undefined => {
     const path = route.replace(/\/+$/, '').toLowerCase();
     if (!path.startsWith(API_PREFIX + '/')) return undefined;
     const rest = path.slice(API_PREFIX.length);
     if (rest === '/auth/login') return login;
+    // The OAuth sign-in page takes passwords and codes: the sign-in budget (its GET does not).
+    if (rest === '/oauth/authorize' && method === 'POST') return login;
     if (rest === '/auth/password' || rest.startsWith('/auth/password/')) return password;
     if (rest === '/auth/mfa' || rest.startsWith('/auth/mfa/')) return mfa;
     if (rest === '/oauth/token') return token;
@@ -48,10 +50,11 @@ export function policiesFrom(config: AppConfig): Policies {
   return {
     ip: policy('ip', config.get('RATE_LIMIT_IP'), false),
     user: policy('user', config.get('RATE_LIMIT_USER'), false),
-    forRoute(route) {
+    forRoute(route, method = 'GET') {
       if (route === undefined) return undefined;
-      if (!cache.has(route)) cache.set(route, match(route));
-      return cache.get(route);
+      const key = `${method} ${route}`;
+      if (!cache.has(key)) cache.set(key, match(route, method));
+      return cache.get(key);
     },
   };
 }

@@ -86,6 +86,8 @@ describe('budgets and policies', () => {
     expect(p.forRoute('/api/v1/auth/oauth/:provider')?.name).toBe('social');
     expect(p.forRoute('/api/v1/auth/oauth/:provider/callback')?.name).toBe('social');
     expect(p.forRoute('/api/v1/auth/oauth/exchange')?.name).toBe('social');
+    expect(p.forRoute('/api/v1/oauth/authorize', 'POST')?.name).toBe('login');
+    expect(p.forRoute('/api/v1/oauth/authorize', 'GET')).toBeUndefined();
     expect(p.forRoute('/api/v1/auth/logout')).toBeUndefined();
     expect(p.forRoute('/api/v1/users/:user_id')).toBeUndefined();
     expect(p.forRoute(undefined)).toBeUndefined();

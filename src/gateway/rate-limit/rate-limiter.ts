@@ -86,7 +86,7 @@ export class RateLimiter extends HttpEdgeHook {
     const route = req.routeOptions?.url;
     if (route !== undefined && UNLIMITED_ROUTES.has(route)) return;
     const ip = clientKey(req.ip);
-    const routePolicy = this.policies.forRoute(route);
+    const routePolicy = this.policies.forRoute(route, req.method);
     const user = this.subject.of(req.headers.authorization);
     const policies: Policy[] = [this.policies.ip];
     const keys = [`rl:ip:${ip}`];

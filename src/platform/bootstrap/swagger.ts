@@ -8,6 +8,8 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'tr
 
 const TAGS: Record<string, string> = {
   auth: 'Sign-up, sign-in, tokens, sessions, passwords, MFA and the audit log',
+  oauth:
+    'OAuth 2.0 authorization server: client registry, authorize (sign-in and consent), token, revocation, introspection',
   users: 'Profiles, preferences, roles and the user registry',
   payments: 'Payments (Stripe, PayPal, wire transfers), refunds, webhooks and the ledger',
   analytics: 'Event ingestion and metrics over them',

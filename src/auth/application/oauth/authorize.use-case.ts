@@ -5,16 +5,9 @@ import { paramName } from '../../../contracts/auth/oauth-errors.js';
 import type { AuthorizeCommand, AuthorizeView } from '../../../contracts/auth/oauth.dto.js';
 import { ProblemException } from '../../../platform/errors/problem.js';
 import type { RpcMeta } from '../../../platform/transport/rpc-meta.js';
-import {
-  AUTHORIZATION_CODE_TTL_S,
-  USED_CODE_RETENTION_S,
-} from '../../domain/oauth/lifetimes.js';
+import { AUTHORIZATION_CODE_TTL_S, USED_CODE_RETENTION_S } from '../../domain/oauth/lifetimes.js';
 import { isS256Challenge, PKCE_METHOD } from '../../domain/oauth/pkce.js';
-import {
-  matchRedirectUri,
-  originOf,
-  withParams,
-} from '../../domain/oauth/redirect-uri.js';
+import { matchRedirectUri, originOf, withParams } from '../../domain/oauth/redirect-uri.js';
 import { formatScope, parseScope, scopesOutside } from '../../domain/oauth/scope.js';
 import { hashToken, newOpaqueToken } from '../../domain/opaque-token.js';
 import { looksLikeTotp } from '../../domain/totp.js';
@@ -341,7 +334,10 @@ export class AuthorizeUseCase {
 
   /** The answer to the client (RFC 9207: with `iss`, so a mix-up can be detected). */
   private redirect(uri: string, params: Record<string, string | undefined>): AuthorizeView {
-    return { kind: 'redirect', location: withParams(uri, { ...params, iss: this.settings.issuer }) };
+    return {
+      kind: 'redirect',
+      location: withParams(uri, { ...params, iss: this.settings.issuer }),
+    };
   }
 
   /** Stores the request (new CSRF token) and describes the page of its current step. */

@@ -167,7 +167,10 @@ export class ClientRegistry {
     return { ...toClientDto(client), ...(secret ? { client_secret: secret } : {}) };
   }
 
-  async list(query: { limit?: number; cursor?: string }, meta: RpcMeta): Promise<OAuthClientPageDto> {
+  async list(
+    query: { limit?: number; cursor?: string },
+    meta: RpcMeta,
+  ): Promise<OAuthClientPageDto> {
     requireAdmin(meta);
     const limit = Math.min(Math.max(Number(query?.limit) || 50, 1), 100);
     const qb = this.ds.getRepository(OAuthClientEntity).createQueryBuilder('c');
@@ -276,10 +279,9 @@ export class ClientRegistry {
     const client = await this.existing(clientId);
     const revoked = await this.ds.transaction(async (m) => {
       const ids = (
-        (await m.query(
-          `SELECT id FROM auth.sessions WHERE client_id = $1 AND revoked_at IS NULL`,
-          [client.id],
-        )) as { id: string }[]
+        (await m.query(`SELECT id FROM auth.sessions WHERE client_id = $1 AND revoked_at IS NULL`, [
+          client.id,
+        ])) as { id: string }[]
       ).map((r) => r.id);
       const done = await this.sessions.revokeIn(m, ids, 'client_deleted');
       await m.query(`DELETE FROM auth.oauth_codes WHERE client_id = $1`, [client.id]);

@@ -9,12 +9,7 @@ import {
 import { ProblemException } from '../../../platform/errors/problem.js';
 import { MetricsService } from '../../../platform/metrics/metrics.service.js';
 import type { RpcMeta } from '../../../platform/transport/rpc-meta.js';
-import {
-  formatScope,
-  parseScope,
-  scopesOutside,
-  USER_SCOPES,
-} from '../../domain/oauth/scope.js';
+import { formatScope, parseScope, scopesOutside, USER_SCOPES } from '../../domain/oauth/scope.js';
 import type { OAuthClientEntity } from '../../persistence/auth.entities.js';
 import { RefreshUseCase } from '../refresh.use-case.js';
 import { TokenIssuer } from '../token-issuer.js';
@@ -84,7 +79,10 @@ export class TokenEndpointUseCase {
       throw oauthError('invalid_scope', 'The scope exceeds what this client may ask for.');
     }
     if (requested.some((s) => USER_SCOPES.includes(s))) {
-      throw oauthError('invalid_scope', 'openid and offline_access need a user (authorization_code).');
+      throw oauthError(
+        'invalid_scope',
+        'openid and offline_access need a user (authorization_code).',
+      );
     }
     const scope = requested.length
       ? requested

@@ -16,7 +16,9 @@ export function redirectUriProblem(uri: string): string | undefined {
     return `must be a URI of at most ${MAX_REDIRECT_URI_LENGTH} characters`;
   }
   if (uri.includes('#')) return 'must not have a fragment (#)';
-  if (/[\s\u0000-\u001f\u007f]/.test(uri)) return 'must not hold spaces or control characters';
+  if ([...uri].some((ch) => ch.charCodeAt(0) <= 0x20 || ch.charCodeAt(0) === 0x7f)) {
+    return 'must not hold spaces or control characters';
+  }
   let url: URL;
   try {
     url = new URL(uri);

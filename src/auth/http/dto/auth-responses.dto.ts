@@ -44,7 +44,8 @@ export class SessionResponse {
     nullable: true,
     type: String,
     maxLength: 40,
-    description: 'The OAuth client (`cli_…`) the user signed in to; null for a first-party sign-in.',
+    description:
+      'The OAuth client (`cli_…`) the user signed in to; null for a first-party sign-in.',
   })
   client_id: string | null;
 }
