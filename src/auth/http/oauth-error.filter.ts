@@ -32,6 +32,11 @@ export class OAuthErrorFilter implements ExceptionFilter {
       .status(problem.status)
       .headers(headers)
       .header('content-type', 'application/json; charset=utf-8')
-      .send({ error: code, error_description: description.replace(/["\\]/g, "'") });
+      .send({ error: code, error_description: asciiDescription(description) });
   }
+}
+
+/** RFC 6749 §5.2: error_description holds only %x20-21 / %x23-5B / %x5D-7E. */
+export function asciiDescription(text: string): string {
+  return text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?').slice(0, 500);
 }

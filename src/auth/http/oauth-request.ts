@@ -38,7 +38,7 @@ export function clientRequestOf(req: FastifyRequest, body: unknown): ClientReque
     .trim()
     .toLowerCase();
   if (type !== FORM || !body || typeof body !== 'object' || Array.isArray(body)) {
-    throw oauthError('invalid_request', `The body must be ${FORM} (RFC 6749 §3.2).`);
+    throw oauthError('invalid_request', `The body must be ${FORM}.`);
   }
   return { params: paramsOf(body), basic: basicCredentials(req.headers.authorization) };
 }
