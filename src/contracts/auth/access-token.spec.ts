@@ -62,4 +62,25 @@ describe('access tokens', () => {
     expect(reason(signHs256({ ...claims, aud: 'other' }, key, 'at+jwt'))).toBe('audience');
     expect(reason(signHs256({ ...claims, sid: 1 }, key, 'at+jwt'))).toBe('claims');
   });
+
+  it('tells client tokens (sub = client_id, no session) from malformed ones', () => {
+    const client = {
+      sub: 'cli_1',
+      client_id: 'cli_1',
+      scope: 'reports:read',
+      typ: 'access',
+      iat: now,
+      exp: now + 60,
+      iss: 'platform',
+      aud: 'platform-api',
+      jti: 'j',
+    };
+    const sign = (c: object) => signHs256(c, key, 'at+jwt');
+    expect(reason(sign(client))).toBe('ok');
+    expect(reason(sign({ ...client, sub: 'usr_1' }))).toBe('claims');
+    expect(reason(sign({ ...client, jti: undefined }))).toBe('claims');
+    expect(reason(sign({ ...client, scope: undefined }))).toBe('claims');
+    expect(reason(sign({ ...claims, client_id: 'cli_1', scope: 'x' }))).toBe('claims'); // no jti
+    expect(reason(sign({ ...claims, client_id: 'cli_1', scope: 'x', jti: 'j' }))).toBe('ok');
+  });
 });

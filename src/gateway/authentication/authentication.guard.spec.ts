@@ -7,7 +7,7 @@ import { SessionKeys } from '../../contracts/auth/session-keys.js';
 import { AppConfig } from '../../platform/config/config.js';
 import { loadConfig } from '../../platform/config/load-config.js';
 import { ProblemException } from '../../platform/errors/problem.js';
-import { OptionalAuth, Public, Roles } from '../../platform/http/auth.decorators.js';
+import { OptionalAuth, Public, Roles, Scopes } from '../../platform/http/auth.decorators.js';
 import { MemoryStore } from '../../platform/kv/memory.store.js';
 import { AuthenticationGuard } from './authentication.guard.js';
 
@@ -20,6 +20,7 @@ class Routes {
   @Public() open() {}
   @OptionalAuth() maybe() {}
   @Roles('admin') adminOnly() {}
+  @Scopes('profile') profile() {}
 }
 
 function token(over: Record<string, unknown> = {}) {
@@ -125,6 +126,62 @@ describe('AuthenticationGuard', () => {
         guard.canActivate(contextFor('adminOnly', `Bearer ${token({ role: 'admin' })}`).ctx),
       ),
     ).toBe('ok');
+  });
+
+  it('lets tokens granted to an OAuth client reach only @Scopes routes they cover', async () => {
+    await kv.set(SessionKeys.session('ses_1'), 'usr_1');
+    const delegated = (scope: string, jti = 'j1') =>
+      `Bearer ${token({ client_id: 'cli_1', scope, jti })}`;
+    const profile = contextFor('profile', delegated('openid profile'));
+    expect(await statusOf(guard.canActivate(profile.ctx))).toBe('ok');
+    expect(profile.req.actor).toMatchObject({ id: 'usr_1', client_id: 'cli_1' });
+    expect(await statusOf(guard.canActivate(contextFor('profile', delegated('openid')).ctx))).toBe(
+      403,
+    );
+    expect(await statusOf(guard.canActivate(contextFor('plain', delegated('profile')).ctx))).toBe(
+      403,
+    );
+    // Revoked by jti (RFC 7009): refused with 401, the session itself stays.
+    await kv.set(SessionKeys.revokedToken('j1'), '1');
+    expect(await statusOf(guard.canActivate(contextFor('profile', delegated('profile')).ctx))).toBe(
+      401,
+    );
+    expect(
+      await statusOf(guard.canActivate(contextFor('profile', delegated('profile', 'j2')).ctx)),
+    ).toBe('ok');
+    // An OAuth token without jti cannot be revoked, so it is not accepted at all.
+    const noJti = `Bearer ${token({ client_id: 'cli_1', scope: 'profile' })}`;
+    expect(await statusOf(guard.canActivate(contextFor('profile', noJti).ctx))).toBe(401);
+  });
+
+  it('never lets a client_credentials token act as a user', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const client = (over: Record<string, unknown> = {}) =>
+      `Bearer ${signHs256(
+        {
+          sub: 'cli_9',
+          client_id: 'cli_9',
+          scope: 'profile',
+          typ: 'access',
+          iat: now,
+          exp: now + 60,
+          iss: 'platform',
+          aud: 'platform-api',
+          jti: 'c1',
+          ...over,
+        },
+        key,
+        'at+jwt',
+      )}`;
+    for (const route of ['plain', 'profile', 'adminOnly'] as const) {
+      expect(await statusOf(guard.canActivate(contextFor(route, client()).ctx))).toBe(403);
+    }
+    // sub must be the client itself: a token naming a user without a session is malformed.
+    expect(
+      await statusOf(guard.canActivate(contextFor('profile', client({ sub: 'usr_1' })).ctx)),
+    ).toBe(401);
+    await kv.set(SessionKeys.revokedClient('cli_9'), '1');
+    expect(await statusOf(guard.canActivate(contextFor('profile', client()).ctx))).toBe(401);
   });
 
   it('lets transport handlers through (they are never reached from outside)', async () => {
