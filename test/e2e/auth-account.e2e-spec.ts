@@ -30,6 +30,7 @@ describe(`auth: sessions (${process.env.E2E_MODE} mode)`, () => {
         ip: expect.any(String),
         user_agent: expect.any(String),
         current: expect.any(Boolean),
+        client_id: null,
       });
     }
     expect(res.body.filter((s: any) => s.current)).toHaveLength(1);

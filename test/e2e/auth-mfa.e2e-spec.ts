@@ -1,49 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { generate } from 'otplib';
 import { api, expectProblem } from '../support/api.js';
+import { Authenticator, enrolTotp } from '../support/authenticator.js';
 import { waitForMail } from '../support/mailbox.js';
 import { login, registerAndLogin, type SignedInUser } from '../support/session.js';
 
 const R = '/api/v1/auth';
-const PERIOD = 30;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function claims(jwt: string): Record<string, any> {
   return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'));
-}
-
-/**
- * Codes of one authenticator. Each code is for a later time step than the previous one (the
- * platform accepts a step once), chosen inside the ±1 step window: the previous, current or
- * next step, through otplib's `epoch` option; it waits only when all three are used up.
- */
-class Authenticator {
-  private last = -Infinity;
-  constructor(readonly secret: string) {}
-
-  private static now() {
-    return Date.now() / 1000;
-  }
-
-  async code(): Promise<string> {
-    for (;;) {
-      const now = Authenticator.now();
-      const cur = Math.floor(now / PERIOD);
-      // Near the end of a step the previous one may leave the window before the request lands.
-      const lowest = now % PERIOD < PERIOD - 8 ? cur - 1 : cur;
-      const step = Math.max(lowest, this.last + 1);
-      if (step <= cur + 1) {
-        this.last = step;
-        return generate({ secret: this.secret, epoch: step * PERIOD + 1 });
-      }
-      await sleep(((cur + 1) * PERIOD - now) * 1000 + 200);
-    }
-  }
-
-  /** A code the platform accepted already (same step, same digits). */
-  async lastCode(): Promise<string> {
-    return generate({ secret: this.secret, epoch: this.last * PERIOD + 1 });
-  }
 }
 
 /** A signed-in user (aal1 session) with TOTP activated. */
@@ -53,15 +17,7 @@ async function userWithMfa(): Promise<{
   recovery: string[];
 }> {
   const u = await registerAndLogin({ tag: 'mfa' });
-  const setup = await api('POST', `${R}/mfa/totp/setup`, { token: u.token });
-  expect(setup.status).toBe(200);
-  const auth = new Authenticator(setup.body.secret);
-  const act = await api('POST', `${R}/mfa/totp/activate`, {
-    token: u.token,
-    body: { code: await auth.code() },
-  });
-  expect(act.status).toBe(200);
-  return { u, auth, recovery: act.body.recovery_codes };
+  return { u, ...(await enrolTotp(u.token)) };
 }
 
 async function challenge(u: SignedInUser): Promise<string> {

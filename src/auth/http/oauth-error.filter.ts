@@ -38,5 +38,8 @@ export class OAuthErrorFilter implements ExceptionFilter {
 
 /** RFC 6749 §5.2: error_description holds only %x20-21 / %x23-5B / %x5D-7E. */
 export function asciiDescription(text: string): string {
-  return text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?').slice(0, 500);
+  return text
+    .replace(/["\\]/g, "'")
+    .replace(/[^\x20-\x7e]/g, '?')
+    .slice(0, 500);
 }
