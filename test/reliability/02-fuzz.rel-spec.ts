@@ -3,7 +3,8 @@
  * operation (wrong types, huge strings, deep JSON, unicode, `__proto__` keys, missing and
  * extra fields, broken JSON, wrong media types, odd path and query values) sent as anonymous,
  * member and admin callers. Rules: no 5xx; every error is problem+json with its status and
- * no internals; every 2xx is documented and its body matches the documented schema.
+ * no internals (or the format an RFC mandates, as documented: OAuth errors, HTML pages);
+ * every 2xx is documented and its body matches the documented schema.
  *
  * RELIABILITY_FUZZ_RUNS (default 10000) and RELIABILITY_FUZZ_SEED pick the volume and the
  * seed; a violation names the seed and the request to replay it.
@@ -15,6 +16,7 @@ import { E2E_ADMIN } from '../support/platform-process.js';
 import { login, registerAndLogin, type SignedInUser } from '../support/session.js';
 import {
   deref,
+  documentsMediaType,
   exampleOf,
   fillPath,
   loadDoc,
@@ -529,6 +531,14 @@ async function send(doc: OpenApiDoc, validator: ResponseValidator, r: FuzzReques
       return;
     }
   }
+  if (status >= 400 && documentsMediaType(r.op, status, ct)) {
+    // An error format an RFC mandates (OAuth JSON errors, the authorization page in HTML).
+    if (!ct.includes('json')) return;
+    const why = validator.check(r.op, status, ct, body, text);
+    if (why) fail(`${status}: ${why}`);
+    if (LEAK.test(text)) fail('error leaks internals');
+    return;
+  }
   if (status >= 400) {
     if (!ct.startsWith('application/problem+json')) return fail('error is not problem+json');
     if (!body || typeof body !== 'object') return fail('problem body is not an object');
@@ -544,7 +554,10 @@ async function send(doc: OpenApiDoc, validator: ResponseValidator, r: FuzzReques
     }
     return;
   }
-  if (status >= 300) return fail(`unexpected ${status}`);
+  if (status >= 300) {
+    // Documented redirects (the authorization endpoint answers the client with a 302).
+    return r.op.responses[String(status)] ? undefined : fail(`unexpected ${status}`);
+  }
   const why = validator.check(r.op, status, ct, body, text);
   if (why) fail(`2xx: ${why}`);
   void doc;

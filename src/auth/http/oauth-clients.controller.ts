@@ -28,7 +28,11 @@ import {
   UpdateOAuthClientRequest,
 } from './dto/oauth.dto.js';
 
-const CLIENT_ID = { name: 'client_id', example: 'cli_0mhx3k2a1b9q3x7c2v8k4p1z5n' };
+const CLIENT_ID = {
+  name: 'client_id',
+  example: 'cli_0mhx3k2a1b9q3x7c2v8k4p1z5n',
+  schema: { type: 'string', maxLength: 40 },
+} as const;
 
 /** The registry of OAuth clients, for admins. */
 @ApiTags('oauth')

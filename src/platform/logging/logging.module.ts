@@ -30,6 +30,13 @@ export class LoggingModule {
                   method: req.method,
                   url: scrubSecrets(req.url),
                 }),
+                // A redirect may carry a secret in its query (OAuth `code=`).
+                res: (res: { statusCode: number; headers?: Record<string, unknown> }) => {
+                  const location = res.headers?.location;
+                  return typeof location === 'string'
+                    ? { ...res, headers: { ...res.headers, location: scrubSecrets(location) } }
+                    : res;
+                },
               },
               hooks: {
                 logMethod(args: unknown[], method: (...a: unknown[]) => void) {

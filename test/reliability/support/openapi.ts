@@ -186,6 +186,15 @@ export class ResponseValidator {
   }
 }
 
+/**
+ * True when the operation documents this status with this media type: an error format an RFC
+ * mandates instead of problem+json (OAuth's `{error, error_description}`, an HTML page).
+ */
+export function documentsMediaType(op: Operation, status: number, contentType: string): boolean {
+  const type = contentType.split(';')[0].trim();
+  return Boolean(type && op.responses[String(status)]?.content?.[type]);
+}
+
 /** Fills a path template. */
 export function fillPath(op: Operation, values: Record<string, string>): string {
   return op.path.replace(/\{([^}]+)\}/g, (_, name: string) => values[name] ?? 'x');
