@@ -6,13 +6,11 @@
  * server and the client's origin) without a violation.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { api, baseUrl } from '../support/api.js';
 import { enrolTotp } from '../support/authenticator.js';
+import { launchChromium, type Browser } from '../support/chromium.js';
 import {
   claimsOf,
   exchange,
@@ -22,22 +20,15 @@ import {
 } from '../support/oauth.js';
 import { registerAndLogin } from '../support/session.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 describe(`oauth: consent page in Chromium (${process.env.E2E_MODE} mode)`, () => {
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  let profile: string;
   let app: Server;
   let redirectUri: string;
   let client: RegisteredClient;
   const callbacks: URLSearchParams[] = [];
-  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: run .ci/setup-extra.sh (apt-get install chromium)`);
-    }
     // The client application: its redirect URI records what the authorization server sent.
     app = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -54,32 +45,13 @@ describe(`oauth: consent page in Chromium (${process.env.E2E_MODE} mode)`, () =>
       redirect_uris: [redirectUri],
       scopes: ['openid', 'profile'],
     });
-    profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(msg.text());
-    });
-    page.on('pageerror', (err) => consoleErrors.push(err.message));
+    browser = await launchChromium();
+    page = browser.page;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await new Promise((r) => app?.close(r));
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   function authorizeUrl(state: string, challenge: string): string {
@@ -173,6 +145,8 @@ describe(`oauth: consent page in Chromium (${process.env.E2E_MODE} mode)`, () =>
     const params = callbacks[callbacks.length - 1];
     expect(params.get('error')).toBe('access_denied');
     expect(params.get('state')).toBe('deny-state');
-    expect(consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
+    expect(
+      browser.consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e)),
+    ).toEqual([]);
   }, 90_000);
 });

@@ -5,52 +5,24 @@
  * answers with the user.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { baseUrl } from '../support/api.js';
+import { launchChromium, type Browser } from '../support/chromium.js';
 import { register, type TestUser } from '../support/session.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 describe(`Swagger UI in Chromium (${process.env.E2E_MODE} mode)`, () => {
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  let profile: string;
   let user: TestUser;
-  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: run .ci/setup-extra.sh (apt-get install chromium)`);
-    }
     user = await register({ tag: 'swagger' });
-    profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(msg.text());
-    });
-    page.on('pageerror', (err) => consoleErrors.push(err.message));
+    browser = await launchChromium();
+    page = browser.page;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
   });
 
   /** Opens an operation, presses "Try it out", runs `fill`, executes; returns status and body. */
@@ -101,6 +73,8 @@ describe(`Swagger UI in Chromium (${process.env.E2E_MODE} mode)`, () => {
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id: user.id });
     // The page ran under the gateway's Content-Security-Policy without violations.
-    expect(consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
+    expect(
+      browser.consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e)),
+    ).toEqual([]);
   }, 90_000);
 });

@@ -273,6 +273,7 @@ export class AccountUseCases {
       await m.query(`DELETE FROM auth.mfa_factors WHERE user_id = $1`, [userId]);
       await m.query(`DELETE FROM auth.mfa_recovery_codes WHERE user_id = $1`, [userId]);
       await this.identities.erase(m, userId);
+      await m.query(`DELETE FROM auth.oauth_codes WHERE user_id = $1`, [userId]);
       await m.query(
         `UPDATE auth.audit_events SET user_id = $2, ip = NULL, user_agent = NULL WHERE user_id = $1`,
         [userId, pseudonym],

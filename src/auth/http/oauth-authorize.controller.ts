@@ -62,16 +62,27 @@ function send(reply: FastifyReply, view: AuthorizeView): FastifyReply {
     .send(html);
 }
 
-/** A failure of the platform (part down, timeout) as an error page rather than JSON. */
-function failurePage(err: unknown): AuthorizeView {
-  const status = err instanceof ProblemException ? err.getStatus() : 500;
-  if (status >= 400 && status < 500 && err instanceof ProblemException) throw err;
-  return {
-    kind: 'page',
-    page: 'error',
-    status: status >= 500 ? status : 500,
-    message: 'Sign-in is unavailable right now. Try again in a moment.',
-  };
+/**
+ * Asks the auth part for the view (with this browser's binding cookie) and answers it; a
+ * failure of the platform (part down, timeout) is an error page rather than JSON.
+ */
+async function answer(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  view: (browser: string) => Promise<AuthorizeView>,
+): Promise<FastifyReply> {
+  try {
+    return send(reply, await view(browserOf(req, reply)));
+  } catch (err) {
+    const status = err instanceof ProblemException ? err.getStatus() : 500;
+    if (status < 500) throw err;
+    return send(reply, {
+      kind: 'page',
+      page: 'error',
+      status,
+      message: 'Sign-in is unavailable right now. Try again in a moment.',
+    });
+  }
 }
 
 const QUERY: [string, string, string][] = [
@@ -140,14 +151,9 @@ export class OAuthAuthorizeController {
     @Res() reply: FastifyReply,
     @Meta() meta: RpcMeta,
   ): Promise<FastifyReply> {
-    const browser = browserOf(req, reply);
-    let view: AuthorizeView;
-    try {
-      view = await this.oauth.authorize({ params: paramsOf(query), browser }, meta);
-    } catch (err) {
-      view = failurePage(err);
-    }
-    return send(reply, view);
+    return answer(req, reply, (browser) =>
+      this.oauth.authorize({ params: paramsOf(query), browser }, meta),
+    );
   }
 
   @Public()
@@ -201,13 +207,8 @@ export class OAuthAuthorizeController {
     @Res() reply: FastifyReply,
     @Meta() meta: RpcMeta,
   ): Promise<FastifyReply> {
-    const browser = browserOf(req, reply);
-    let view: AuthorizeView;
-    try {
-      view = await this.oauth.authorizeStep({ params: paramsOf(body), browser }, meta);
-    } catch (err) {
-      view = failurePage(err);
-    }
-    return send(reply, view);
+    return answer(req, reply, (browser) =>
+      this.oauth.authorizeStep({ params: paramsOf(body), browser }, meta),
+    );
   }
 }

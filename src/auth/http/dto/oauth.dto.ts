@@ -1,4 +1,10 @@
-import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import {
+  ApiProperty,
+  ApiPropertyOptional,
+  OmitType,
+  PartialType,
+  type ApiPropertyOptions,
+} from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -90,38 +96,10 @@ export class CreateOAuthClientRequest {
   scopes?: string[];
 }
 
-export class UpdateOAuthClientRequest {
-  @ApiPropertyOptional({ example: 'Reporting dashboard', minLength: 1, maxLength: 100 })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 100)
-  name?: string;
-
-  @ApiPropertyOptional(REDIRECT_URIS)
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
-  @MaxLength(2000, { each: true })
-  redirect_uris?: string[];
-
-  @ApiPropertyOptional(GRANT_TYPES)
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(3)
-  @IsIn(OAUTH_GRANT_TYPES, { each: true })
-  grant_types?: ('authorization_code' | 'client_credentials' | 'refresh_token')[];
-
-  @ApiPropertyOptional(SCOPES)
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(100, { each: true })
-  scopes?: string[];
-}
+/** The same fields as registration, each optional; the type of a client never changes. */
+export class UpdateOAuthClientRequest extends PartialType(
+  OmitType(CreateOAuthClientRequest, ['type'] as const),
+) {}
 
 export class OAuthClientListQuery {
   @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 100, default: 50 })
