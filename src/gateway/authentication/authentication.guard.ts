@@ -103,7 +103,7 @@ export class AuthenticationGuard implements CanActivate {
       if (!policy.scopes || !policy.scopes.every((s) => granted.includes(s))) {
         throw insufficientScope(
           policy.scopes
-            ? `This route needs the scope "${policy.scopes.join(' ')}".`
+            ? `This route needs the scope ${policy.scopes.join(' ')}.`
             : 'This route serves first-party tokens only, not tokens granted to a client.',
           policy.scopes,
         );
@@ -143,7 +143,7 @@ function bearerOf(header: string): string | undefined {
 /** 401 with the RFC 6750 challenge. */
 function unauthorized(detail: string, error: string | undefined): ProblemException {
   const challenge = error
-    ? `Bearer realm="platform", error="${error}", error_description="${detail}"`
+    ? `Bearer realm="platform", error="${error}", error_description="${quoted(detail)}"`
     : 'Bearer realm="platform"';
   return new ProblemException(401, 'unauthorized', detail, {
     headers: { 'WWW-Authenticate': challenge },
@@ -155,7 +155,10 @@ function insufficientScope(detail: string, scopes?: string[]): ProblemException 
   const scope = scopes?.length ? `, scope="${scopes.join(' ')}"` : '';
   return new ProblemException(403, 'insufficient-scope', detail, {
     headers: {
-      'WWW-Authenticate': `Bearer realm="platform", error="insufficient_scope", error_description="${detail}"${scope}`,
+      'WWW-Authenticate': `Bearer realm="platform", error="insufficient_scope", error_description="${quoted(detail)}"${scope}`,
     },
   });
 }
+
+/** The inside of an RFC 9110 quoted-string: `"` and `\\` escaped. */
+const quoted = (s: string) => s.replace(/["\\]/g, '\\$&');

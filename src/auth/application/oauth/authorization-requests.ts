@@ -52,18 +52,18 @@ export const browserBinding = (cookie: string) => digest(`browser:${cookie}`);
 export class AuthorizationRequests {
   constructor(private readonly kv: KeyValueStore) {}
 
-  async create(
-    r: Omit<AuthorizationRequest, 'csrf' | 'exp' | 'step'>,
-  ): Promise<{ handle: string; request: AuthorizationRequest }> {
-    const handle = newOpaqueToken('ar');
+  /** A new request at its first step, with its handle; `put` stores it. */
+  create(r: Omit<AuthorizationRequest, 'csrf' | 'exp' | 'step'>): {
+    handle: string;
+    request: AuthorizationRequest;
+  } {
     const request: AuthorizationRequest = {
       ...r,
       step: 'login',
       csrf: '',
       exp: Date.now() + AUTHORIZATION_REQUEST_TTL_S * 1000,
     };
-    await this.put(handle, request);
-    return { handle, request };
+    return { handle: newOpaqueToken('ar'), request };
   }
 
   /** Takes the request out of the store (null when unknown, expired or being used). */

@@ -129,7 +129,7 @@ export class AuthorizeUseCase {
       // No sign-in is remembered between requests, so nothing can be granted silently.
       return fail('login_required', 'The user must sign in.');
     }
-    const { handle, request } = await this.requests.create({
+    const { handle, request } = this.requests.create({
       client_id: client.id,
       client_name: client.name,
       redirect_uri: redirectUri,
