@@ -22,6 +22,8 @@ import { RegisterUseCase } from './application/register.use-case.js';
 import { SessionService } from './application/session.service.js';
 import { TokenIssuer } from './application/token-issuer.js';
 import { UserDirectory } from './application/user-directory.js';
+import { SigningKeyRing } from './application/keys/signing-key-ring.js';
+import { SigningKeys } from './application/keys/signing-keys.service.js';
 import { MfaCrypto } from './application/mfa/mfa-crypto.js';
 import { MfaMails } from './application/mfa/mfa-mails.js';
 import { MfaUseCases } from './application/mfa/mfa.use-cases.js';
@@ -35,6 +37,7 @@ import { IntrospectionUseCase } from './application/oauth/introspection.use-case
 import { RevocationUseCase } from './application/oauth/revocation.use-case.js';
 import { TokenEndpointUseCase } from './application/oauth/token-endpoint.use-case.js';
 import { AuthRpcController } from './rpc/auth.rpc-controller.js';
+import { KeysRpcController } from './rpc/keys.rpc-controller.js';
 import { MfaRpcController } from './rpc/mfa.rpc-controller.js';
 import { SocialLoginRpcController } from './rpc/social-login.rpc-controller.js';
 import { SignInService } from './application/sign-in.service.js';
@@ -46,7 +49,13 @@ import { OAuthRpcController } from './rpc/oauth.rpc-controller.js';
 /** The auth part: message handlers, use cases and persistence. Runs where APP_ROLES has auth. */
 @Module({
   imports: [MailModule, OutboxModule.forPart('auth', EVENT_CONSUMERS)],
-  controllers: [AuthRpcController, MfaRpcController, SocialLoginRpcController, OAuthRpcController],
+  controllers: [
+    AuthRpcController,
+    MfaRpcController,
+    SocialLoginRpcController,
+    OAuthRpcController,
+    KeysRpcController,
+  ],
   providers: [
     UsersClient,
     AuthSettings,
@@ -54,6 +63,14 @@ import { OAuthRpcController } from './rpc/oauth.rpc-controller.js';
     CommonPasswords,
     AuditLog,
     EventPublisher,
+    SigningKeys,
+    {
+      // Started before anything can sign: the first key exists and the keys are loaded.
+      provide: SigningKeyRing,
+      inject: [AuthSettings, SigningKeys],
+      useFactory: (settings: AuthSettings, keys: SigningKeys) =>
+        new SigningKeyRing(settings, keys).start(),
+    },
     TokenIssuer,
     RefreshGraceCache,
     LockoutService,

@@ -36,6 +36,19 @@ describe('start-up refusals', () => {
     expect(r.stderr).toMatch(/JWT_SECRET/);
   });
 
+  it('refuses production with ES256 and no key to seal the private signing keys', () => {
+    const r = start({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://127.0.0.1:1/x',
+      REDIS_URL: 'redis://127.0.0.1:1',
+      JWT_SECRET: 'p'.repeat(40),
+      MFA_ENCRYPTION_KEY: 'cd'.repeat(32),
+      JWT_ALGORITHM: 'ES256',
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/JWT_KEY_ENCRYPTION_KEY: required in production/);
+  });
+
   it('split starter refuses without NATS_URL and names it', () => {
     const r = spawnSync(process.execPath, ['dist/platform/cli/start-split.js'], {
       env: { PATH: process.env.PATH },

@@ -3,13 +3,31 @@
  * with a Bearer challenge, and none may reach a handler. Tokens are forged with `jose`, some
  * with the platform's real signing secret (the suite sets JWT_SECRET) so that each claim check
  * (expiry, not-before, issuer, audience, type, session binding) is tested on its own.
+ * A second platform signs with ES256 key pairs: wrong kids, keys of other algorithms and a
+ * retired key (its private part read from the database, as if it had leaked) are refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { SignJWT, UnsecuredJWT, base64url, exportJWK, exportSPKI } from 'jose';
-import { api, expectProblem } from '../support/api.js';
-import { registerAndLogin, type SignedInUser } from '../support/session.js';
-import { RELIABILITY_JWT_SECRET, recordFigures, recordSecrets } from './support/run.js';
+import { createSecretKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  SignJWT,
+  UnsecuredJWT,
+  base64url,
+  decodeProtectedHeader,
+  exportJWK,
+  exportSPKI,
+} from 'jose';
+import pg from 'pg';
+import { openPrivateKey } from '../../src/auth/application/keys/key-material.js';
+import { api, expectProblem, uniqueEmail, type ApiResponse } from '../support/api.js';
+import { call } from '../support/edge.js';
+import { E2E_ADMIN, type Mode, type PlatformHandle } from '../support/platform-process.js';
+import { registerAndLogin, strongPassword, type SignedInUser } from '../support/session.js';
+import {
+  RELIABILITY_JWT_SECRET,
+  recordFigures,
+  recordSecrets,
+  startReliabilityPlatform,
+} from './support/run.js';
 
 const PROTECTED = '/api/v1/auth/sessions';
 const ISSUER = 'platform';
@@ -50,14 +68,23 @@ function raw(header: unknown, payload: unknown, signature = ''): string {
   return `${enc(header)}.${enc(payload)}.${signature}`;
 }
 
-async function expect401(label: string, authorization: string): Promise<void> {
+/** A platform under attack and the user whose data must never come back. */
+interface Target {
+  base?: string;
+  userId: string;
+}
+
+async function expect401(label: string, authorization: string, target?: Target): Promise<void> {
   sent++;
-  const res = await api('GET', PROTECTED, { headers: { authorization } });
+  const opts = { headers: { authorization } };
+  const res: ApiResponse = target?.base
+    ? await call(target.base, 'GET', PROTECTED, opts)
+    : await api('GET', PROTECTED, opts);
   if (res.status !== 401) violations.push(`${label}: ${res.status}`);
   expectProblem(res, 401);
   expect(res.headers.get('www-authenticate') ?? '').toMatch(/^Bearer realm=/);
   // The caller's data never comes back with a refused token.
-  expect(res.text).not.toContain(user.id);
+  expect(res.text).not.toContain(target?.userId ?? user.id);
 }
 
 beforeAll(async () => {
@@ -272,6 +299,240 @@ describe('tokens: claims checked with the real secret', () => {
     );
     await expect401('__proto__ sid', `Bearer ${await hs(claims({ sid: '__proto__' }))}`);
   });
+});
+
+describe('tokens: asymmetric keys (ES256 platform)', () => {
+  const KEK = randomBytes(32).toString('hex');
+  const LEEWAY = 1;
+  // The private keys are read from the platform's PostgreSQL database (the embedded one is
+  // held by the running process).
+  const withDatabase = process.env.DATABASE_URL ? it : it.skip;
+  let es: PlatformHandle;
+  let target: Target;
+  let victim: { id: string; access_token: string; refresh_token: string };
+  let adminToken: string;
+  let kid: string;
+
+  const forge = (key: KeyObject, header: { alg: string; kid?: string }, over = {}) =>
+    new SignJWT({ ...claimsOf(victim.access_token), ...over })
+      .setProtectedHeader({ typ: 'at+jwt', ...header })
+      .sign(key);
+  const get = (token: string) =>
+    call(es.url, 'GET', PROTECTED, { headers: { authorization: `Bearer ${token}` } });
+
+  async function privateKeyOf(k: string): Promise<KeyObject> {
+    const db = new pg.Client({ connectionString: es.env.DATABASE_URL });
+    await db.connect();
+    try {
+      const { rows } = await db.query(
+        'SELECT private_key_enc FROM auth.signing_keys WHERE kid = $1',
+        [k],
+      );
+      return openPrivateKey(rows[0].private_key_enc, Buffer.from(KEK, 'hex'));
+    } finally {
+      await db.end();
+    }
+  }
+
+  async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + 90_000;
+    while (!(await probe())) {
+      if (Date.now() > deadline) throw new Error(`${what}: not seen in time`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  beforeAll(async () => {
+    recordSecrets('secret', [KEK]);
+    es = await startReliabilityPlatform({
+      mode: (process.env.E2E_MODE ?? 'all') as Mode,
+      env: {
+        JWT_ALGORITHM: 'ES256',
+        JWT_KEY_ENCRYPTION_KEY: KEK,
+        JWT_KEY_PUBLISH_DELAY_S: '2',
+        ACCESS_TOKEN_TTL: '30',
+        JWT_LEEWAY_S: String(LEEWAY),
+      },
+    });
+    const email = uniqueEmail('tok-es');
+    const password = strongPassword();
+    recordSecrets('password', [password]);
+    const reg = await call(es.url, 'POST', '/api/v1/auth/register', {
+      body: { email, password, name: 'Key Victim' },
+    });
+    expect(reg.status).toBe(201);
+    const login = await call(es.url, 'POST', '/api/v1/auth/login', { body: { email, password } });
+    expect(login.status).toBe(200);
+    victim = { id: reg.body.id, ...login.body };
+    target = { base: es.url, userId: victim.id };
+    for (let i = 0; ; i++) {
+      const res = await call(es.url, 'POST', '/api/v1/auth/login', {
+        body: { email: E2E_ADMIN.email, password: E2E_ADMIN.password },
+      });
+      if (res.status === 200) {
+        adminToken = res.body.access_token;
+        break;
+      }
+      if (i > 120) throw new Error(`admin login: ${res.status}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    recordSecrets('token', [victim.access_token, victim.refresh_token, adminToken]);
+    kid = decodeProtectedHeader(victim.access_token).kid!;
+  }, 240_000);
+
+  afterAll(async () => {
+    await es?.stop();
+  }, 60_000);
+
+  it('baseline: the real token works (and one re-signed with the real private key)', async () => {
+    sent++;
+    expect((await get(victim.access_token)).status).toBe(200);
+    if (!process.env.DATABASE_URL) return;
+    sent++;
+    const again = await forge(await privateKeyOf(kid), { alg: 'ES256', kid }, { iat: now() });
+    expect((await get(again)).status).toBe(200);
+  });
+
+  it('refuses a wrong kid: attacker keys under the real kid, unknown, missing or odd kids', async () => {
+    const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    await expect401(
+      'attacker key, real kid',
+      `Bearer ${await forge(attacker, { alg: 'ES256', kid })}`,
+      target,
+    );
+    for (const k of [randomBytes(32).toString('base64url'), '', '../../etc/passwd', `${kid} `]) {
+      await expect401(
+        `kid ${JSON.stringify(k)}`,
+        `Bearer ${await forge(attacker, { alg: 'ES256', kid: k })}`,
+        target,
+      );
+    }
+    await expect401('no kid', `Bearer ${await forge(attacker, { alg: 'ES256' })}`, target);
+    // The real signature under a header whose kid is not a string.
+    const [, body, sig] = victim.access_token.split('.');
+    for (const k of [42, [kid], { kid }, null]) {
+      const h = base64url.encode(JSON.stringify({ alg: 'ES256', typ: 'at+jwt', kid: k }));
+      await expect401(`kid ${JSON.stringify(k)}`, `Bearer ${h}.${body}.${sig}`, target);
+    }
+    // The real header and signature over an edited payload.
+    const h = victim.access_token.split('.')[0];
+    const admin = base64url.encode(
+      JSON.stringify({ ...claimsOf(victim.access_token), role: 'admin' }),
+    );
+    await expect401('ES256 payload edited to admin', `Bearer ${h}.${admin}.${sig}`, target);
+  });
+
+  it('refuses keys of another algorithm, even under the real kid', async () => {
+    const ed = generateKeyPairSync('ed25519').privateKey;
+    await expect401(
+      'EdDSA under the real kid',
+      `Bearer ${await forge(ed, { alg: 'EdDSA', kid })}`,
+      target,
+    );
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    await expect401(
+      'RS256 under the real kid',
+      `Bearer ${await forge(rsa, { alg: 'RS256', kid })}`,
+      target,
+    );
+    for (const [alg, curve] of [
+      ['ES384', 'P-384'],
+      ['ES512', 'P-521'],
+    ] as const) {
+      const k = generateKeyPairSync('ec', { namedCurve: curve }).privateKey;
+      await expect401(
+        `${alg} under the real kid`,
+        `Bearer ${await forge(k, { alg, kid })}`,
+        target,
+      );
+    }
+    // HS256 with the platform's own JWT_SECRET: the algorithm is pinned to ES256.
+    await expect401(
+      'HS256 with JWT_SECRET',
+      `Bearer ${await forge(secret, { alg: 'HS256', kid })}`,
+      target,
+    );
+    // Confusion: HS256 keyed with the published public key, in every form one could try.
+    const jwks = await call(es.url, 'GET', '/.well-known/jwks.json');
+    const jwk = jwks.body.keys.find((k: { kid: string }) => k.kid === kid);
+    const { createPublicKey } = await import('node:crypto');
+    const pub = createPublicKey({ key: jwk, format: 'jwk' });
+    for (const [label, bytes] of [
+      ['PEM', Buffer.from(pub.export({ type: 'spki', format: 'pem' }) as string)],
+      ['DER', pub.export({ type: 'spki', format: 'der' })],
+      ['JWK', Buffer.from(JSON.stringify(jwk))],
+      ['x', Buffer.from(jwk.x, 'base64url')],
+    ] as const) {
+      await expect401(
+        `HS256 keyed with the public ${label}`,
+        `Bearer ${await forge(createSecretKey(bytes), { alg: 'HS256', kid })}`,
+        target,
+      );
+    }
+    const [, body] = victim.access_token.split('.');
+    for (const alg of ['none', 'ES256K', 'es256']) {
+      const h = base64url.encode(JSON.stringify({ alg, typ: 'at+jwt', kid }));
+      await expect401(
+        `alg ${alg} with the real kid`,
+        `Bearer ${h}.${body}.${victim.access_token.split('.')[2]}`,
+        target,
+      );
+    }
+  });
+
+  withDatabase(
+    'refuses what a retired key signs after retiring, and all it signed once unpublished',
+    async () => {
+      const oldKey = await privateKeyOf(kid);
+      const rotated = await call(es.url, 'POST', '/api/v1/auth/keys/rotate', {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      expect(rotated.status).toBe(200);
+      const newKid: string = rotated.body.key.kid;
+      const retiredAt = Date.parse(rotated.body.previous.retires_at) / 1000;
+      const publishedUntil = Date.parse(rotated.body.previous.published_until) / 1000;
+      // The new key's private part under the old kid: the signature does not match.
+      const newKey = await privateKeyOf(newKid);
+      await expect401(
+        'new key under the old kid',
+        `Bearer ${await forge(newKey, { alg: 'ES256', kid })}`,
+        target,
+      );
+
+      await until('the retirement', async () => now() > retiredAt + LEEWAY + 1);
+      sent++;
+      const current = await call(es.url, 'POST', '/api/v1/auth/refresh', {
+        body: { refresh_token: victim.refresh_token },
+      });
+      expect(decodeProtectedHeader(current.body.access_token).kid).toBe(newKid);
+      recordSecrets('token', [current.body.access_token, current.body.refresh_token]);
+      // Still published (tokens it signed before retiring are valid), but it signs no more.
+      const jwks = await call(es.url, 'GET', '/.well-known/jwks.json');
+      expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).toContain(kid);
+      const late = await forge(oldKey, { alg: 'ES256', kid }, { iat: now(), exp: now() + 25 });
+      await expect401('retired key, issued after its retirement', `Bearer ${late}`, target);
+
+      await until('the old key leaving the JWKS', async () => {
+        const res = await call(es.url, 'GET', '/.well-known/jwks.json');
+        return !res.body.keys.some((k: { kid: string }) => k.kid === kid);
+      });
+      expect(now()).toBeGreaterThanOrEqual(publishedUntil);
+      const backdated = await forge(
+        oldKey,
+        { alg: 'ES256', kid },
+        { iat: Math.floor(retiredAt) - 5, exp: now() + 25 },
+      );
+      await expect401('retired key once unpublished (backdated)', `Bearer ${backdated}`, target);
+      await expect401('real token of the unpublished key', `Bearer ${victim.access_token}`, target);
+      sent++;
+      const fresh = await call(es.url, 'POST', '/api/v1/auth/refresh', {
+        body: { refresh_token: current.body.refresh_token },
+      });
+      recordSecrets('token', [fresh.body.access_token, fresh.body.refresh_token]);
+      expect((await get(fresh.body.access_token)).status).toBe(200);
+    },
+    180_000,
+  );
 });
 
 describe('tokens: token kinds are not interchangeable', () => {

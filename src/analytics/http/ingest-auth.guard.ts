@@ -1,11 +1,8 @@
-import { createHash, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import {
-  isClientToken,
-  verifyAccessToken,
-  type VerifyOptions,
-} from '../../contracts/auth/access-token.js';
+import { isClientToken } from '../../contracts/auth/access-token.js';
 import { livenessOf } from '../../contracts/auth/token-liveness.js';
+import { TokenVerifier } from '../../contracts/auth/token-verifier.js';
 import { AppConfig } from '../../platform/config/index.js';
 import { ProblemException } from '../../platform/errors/index.js';
 import type { AuthenticatedRequest } from '../../platform/http/index.js';
@@ -46,20 +43,13 @@ export function credentialOf(
 @Injectable()
 export class IngestAuthGuard implements CanActivate {
   private readonly keys: Buffer[];
-  private readonly jwtKey: KeyObject;
-  private readonly verify: Omit<VerifyOptions, 'now'>;
 
   constructor(
     config: AppConfig,
     private readonly kv: KeyValueStore,
+    private readonly tokens: TokenVerifier,
   ) {
     this.keys = config.get('ANALYTICS_WRITE_KEYS').map(digest);
-    this.jwtKey = createSecretKey(Buffer.from(config.get('JWT_SECRET'), 'utf8'));
-    this.verify = {
-      issuer: config.get('JWT_ISSUER'),
-      audience: config.get('JWT_AUDIENCE'),
-      leewaySec: config.get('JWT_LEEWAY_S'),
-    };
   }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -71,7 +61,7 @@ export class IngestAuthGuard implements CanActivate {
         'Sign in, or send an ingestion key as Authorization: Basic base64(<key>:).',
       );
     if (cred.scheme === 'bearer' && JWT_SHAPE.test(cred.value)) {
-      const result = verifyAccessToken(cred.value, this.jwtKey, this.verify);
+      const result = await this.tokens.verify(cred.value);
       if (result.ok) {
         const c = result.claims;
         // Tokens granted to OAuth clients serve only routes that accept their scopes.

@@ -34,7 +34,9 @@ export type AuditType =
   | 'oauth.consent_granted'
   | 'oauth.consent_denied'
   | 'oauth.code_reuse'
-  | 'oauth.token_revoked';
+  | 'oauth.token_revoked'
+  | 'signing_key.created'
+  | 'signing_key.rotated';
 
 export interface AuditInput {
   type: AuditType;

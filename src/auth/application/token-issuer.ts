@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   ACCESS_TOKEN_CLAIM_TYP,
   ACCESS_TOKEN_TYP,
-  signHs256,
   verifyAccessToken,
   type AccessTokenClaims,
   type AnyAccessTokenClaims,
   type ClientTokenClaims,
   type VerifyResult,
 } from '../../contracts/auth/access-token.js';
+import { signJwt } from '../../contracts/auth/jwt.js';
 import { AuthSettings } from './auth-settings.js';
+import { SigningKeyRing } from './keys/signing-key-ring.js';
 
 export interface AccessTokenSubject {
   userId: string;
@@ -34,25 +35,44 @@ export interface IssuedToken {
 const newJti = () => randomBytes(12).toString('base64url');
 
 /**
- * The one place that signs JWTs (HS256 with JWT_SECRET): access tokens of users and of OAuth
- * clients, and any other token (ID tokens) through `sign`.
+ * The one place that signs JWTs: access tokens of users and of OAuth clients, and any other
+ * token of the platform (ID tokens) through `sign`, with the key that signs now (HS256 with
+ * JWT_SECRET, or the active ES256 / EdDSA key, whose `kid` goes in the header). Synchronous
+ * and free of I/O: safe inside a database transaction.
  */
 @Injectable()
 export class TokenIssuer {
-  private readonly key: KeyObject;
+  constructor(
+    private readonly settings: AuthSettings,
+    private readonly ring: SigningKeyRing,
+  ) {}
 
-  constructor(private readonly settings: AuthSettings) {
-    this.key = createSecretKey(Buffer.from(settings.jwtSecret, 'utf8'));
+  /** Longest lifetime `sign` accepts (seconds): retired keys stay published this long. */
+  get maxLifetime(): number {
+    return this.settings.maxTokenLifetime;
   }
 
-  /** Signs a claims set as a JWS with the given header `typ` (e.g. `JWT` for ID tokens). */
+  /**
+   * Signs a claims set as given, with header `typ` (`at+jwt`, `JWT` for ID tokens, ...).
+   * `iat` and `exp` (whole seconds) are required and `exp` may be at most `maxLifetime` from
+   * now: a retired key leaves the JWKS once that long has passed, so a longer-lived token
+   * would stop verifying before its `exp`. Each kind of token has its own `typ`, so one can
+   * never be used as another.
+   */
   sign(claims: object, typ: string): string {
-    return signHs256(claims, this.key, typ);
+    const { iat, exp } = claims as { iat?: unknown; exp?: unknown };
+    if (!Number.isInteger(iat) || !Number.isInteger(exp)) {
+      throw new Error('iat and exp must be whole seconds');
+    }
+    if ((exp as number) - Math.floor(Date.now() / 1000) > this.settings.maxTokenLifetime) {
+      throw new Error(`a token may live at most ${this.settings.maxTokenLifetime} s`);
+    }
+    return signJwt(claims, this.ring.current(), typ);
   }
 
   /** Verifies an access token as the gateway does (signature, type, expiry, iss, aud). */
   verify(token: string): VerifyResult<AnyAccessTokenClaims> {
-    return verifyAccessToken(token, this.key, {
+    return verifyAccessToken(token, this.ring.verificationKeys(), {
       issuer: this.settings.issuer,
       audience: this.settings.audience,
       leewaySec: this.settings.leewaySec,

@@ -13,6 +13,7 @@ import {
 import { AuthCreateTables0001 } from './migrations/0001-create-auth.migration.js';
 import { AuthSessionRole0002 } from './migrations/0002-session-role.migration.js';
 import { AuthCreateMfaTables0003 } from './migrations/0003-create-mfa.migration.js';
+import { AuthSigningKeys0004 } from './migrations/0004-signing-keys.migration.js';
 import { AuthOAuth0005 } from './migrations/0005-oauth.migration.js';
 import { AuthFederatedIdentities0006 } from './migrations/0006-federated-identities.migration.js';
 
@@ -33,6 +34,7 @@ export const authSchema: PartSchema = {
     outboxMigration('auth'),
     AuthSessionRole0002,
     AuthCreateMfaTables0003,
+    AuthSigningKeys0004,
     AuthOAuth0005,
     AuthFederatedIdentities0006,
   ],

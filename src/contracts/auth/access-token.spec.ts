@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHmac, createSecretKey } from 'node:crypto';
 import { signHs256, verifyAccessToken, type AccessTokenClaims } from './access-token.js';
+import { hs256KeySet } from './jwt.js';
 
 const key = createSecretKey(Buffer.from('a-test-secret-of-at-least-32-bytes!!'));
+const keys = hs256KeySet(key);
 const now = 1_800_000_000;
 const opts = { issuer: 'platform', audience: 'platform-api', leewaySec: 5, now };
 const claims: AccessTokenClaims = {
@@ -20,13 +22,13 @@ const claims: AccessTokenClaims = {
 };
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const reason = (t: string, o = opts) => {
-  const r = verifyAccessToken(t, key, o);
+  const r = verifyAccessToken(t, keys, o);
   return r.ok ? 'ok' : r.reason;
 };
 
 describe('access tokens', () => {
   it('verifies what it signs', () => {
-    const r = verifyAccessToken(signHs256(claims, key, 'at+jwt'), key, opts);
+    const r = verifyAccessToken(signHs256(claims, key, 'at+jwt'), keys, opts);
     expect(r).toEqual({ ok: true, claims });
   });
 

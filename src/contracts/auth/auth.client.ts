@@ -24,6 +24,7 @@ import type {
   TokenPairDto,
 } from './auth.dto.js';
 import { AuthPatterns } from './auth.patterns.js';
+import type { KeyRotationDto, PublicKeySetDto, SigningKeyListDto } from './keys.dto.js';
 
 /** Typed client of the auth part. */
 @Injectable()
@@ -151,5 +152,17 @@ export class AuthClient {
 
   socialExchange(code: string, meta?: RpcMeta): Promise<LoginResultDto> {
     return this.rpc.send(AuthPatterns.socialExchange, { code }, meta, { timeoutMs: 15_000 });
+  }
+
+  publicKeys(): Promise<PublicKeySetDto> {
+    return this.rpc.send(AuthPatterns.publicKeys, {});
+  }
+
+  listKeys(meta: RpcMeta): Promise<SigningKeyListDto> {
+    return this.rpc.send(AuthPatterns.listKeys, {}, meta);
+  }
+
+  rotateKeys(meta: RpcMeta): Promise<KeyRotationDto> {
+    return this.rpc.send(AuthPatterns.rotateKeys, {}, meta);
   }
 }

@@ -83,6 +83,14 @@ export const AuthPatterns = {
   oauthAuthorize: 'auth.oauth.authorize',
   /** `AuthorizeCommand` (form) -> `AuthorizeView`: sign-in, second factor, consent. */
   oauthAuthorizeStep: 'auth.oauth.authorize-step',
+
+  // Token signing keys.
+  /** `{}` -> `PublicKeySetDto`: the public keys to publish and verify with (gateways cache it). */
+  publicKeys: 'auth.keys.public',
+  /** (admin) -> `SigningKeyListDto`. */
+  listKeys: 'auth.keys.list',
+  /** (admin) -> `KeyRotationDto`; 409 while a rotation is pending, or with HS256. */
+  rotateKeys: 'auth.keys.rotate',
 } as const;
 
 export const AuthEvents = {

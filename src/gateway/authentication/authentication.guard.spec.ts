@@ -3,7 +3,9 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createSecretKey } from 'node:crypto';
 import { signHs256 } from '../../contracts/auth/access-token.js';
+import type { AuthClient } from '../../contracts/auth/auth.client.js';
 import { SessionKeys } from '../../contracts/auth/session-keys.js';
+import { TokenVerifier } from '../../contracts/auth/token-verifier.js';
 import { AppConfig } from '../../platform/config/config.js';
 import { loadConfig } from '../../platform/config/load-config.js';
 import { ProblemException } from '../../platform/errors/problem.js';
@@ -69,7 +71,9 @@ async function statusOf(p: Promise<unknown>): Promise<number | 'ok'> {
 
 describe('AuthenticationGuard', () => {
   const kv = new MemoryStore();
-  const guard = new AuthenticationGuard(new Reflector(), kv, config);
+  // HS256: the key is JWT_SECRET, the auth part is never asked for keys.
+  const tokens = new TokenVerifier(config, null as unknown as AuthClient);
+  const guard = new AuthenticationGuard(new Reflector(), kv, tokens);
 
   it('needs a live session: a valid token of an ended session is refused', async () => {
     const { ctx, req } = contextFor('plain', `Bearer ${token()}`);

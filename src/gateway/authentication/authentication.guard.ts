@@ -1,13 +1,8 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { createSecretKey, type KeyObject } from 'node:crypto';
-import {
-  isClientToken,
-  verifyAccessToken,
-  type VerifyOptions,
-} from '../../contracts/auth/access-token.js';
+import { isClientToken } from '../../contracts/auth/access-token.js';
 import { livenessOf, scopesOf } from '../../contracts/auth/token-liveness.js';
-import { AppConfig } from '../../platform/config/config.js';
+import { TokenVerifier } from '../../contracts/auth/token-verifier.js';
 import { ProblemException } from '../../platform/errors/problem.js';
 import {
   ACCEPTED_SCOPES,
@@ -28,9 +23,10 @@ interface RoutePolicy {
 /**
  * The gateway's authentication guard (global). Every route needs a valid access token unless
  * it is `@Public()`; `@OptionalAuth()` verifies a token when one is sent; `@Roles()` then
- * checks the caller's role. A token is valid when its HS256 signature (algorithm pinned),
- * type, expiry, issuer and audience check out and its session is still live in the key-value
- * store, so logout and revocation take effect on the next request without a call to auth.
+ * checks the caller's role. A token is valid when its signature (algorithm pinned to
+ * JWT_ALGORITHM, key chosen by `kid` among the published keys), type, expiry, issuer and
+ * audience check out and its session is still live in the key-value store, so logout and
+ * revocation take effect on the next request without a call to auth.
  *
  * Tokens issued through OAuth: a user's token granted to a client (`client_id`, `scope`) also
  * needs its `jti` not revoked, and reaches only routes marked `@Scopes()` whose scopes it
@@ -39,22 +35,13 @@ interface RoutePolicy {
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
-  private readonly key: KeyObject;
-  private readonly verify: Omit<VerifyOptions, 'now'>;
   private readonly policies = new WeakMap<Function, RoutePolicy>();
 
   constructor(
     private readonly reflector: Reflector,
     private readonly kv: KeyValueStore,
-    config: AppConfig,
-  ) {
-    this.key = createSecretKey(Buffer.from(config.get('JWT_SECRET'), 'utf8'));
-    this.verify = {
-      issuer: config.get('JWT_ISSUER'),
-      audience: config.get('JWT_AUDIENCE'),
-      leewaySec: config.get('JWT_LEEWAY_S'),
-    };
-  }
+    private readonly tokens: TokenVerifier,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     // Message handlers of the parts are reached through the transport, never from outside.
@@ -70,7 +57,7 @@ export class AuthenticationGuard implements CanActivate {
     const token = bearerOf(header);
     if (!token)
       throw unauthorized('The Authorization header must be "Bearer <token>".', 'invalid_request');
-    const result = verifyAccessToken(token, this.key, this.verify);
+    const result = await this.tokens.verify(token);
     if (!result.ok) {
       throw unauthorized(
         result.reason === 'expired'

@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { TokenVerifierModule } from '../../contracts/auth/token-verifier.module.js';
 import { AuthenticationGuard } from './authentication.guard.js';
 
 /** Registers the access-token guard for every HTTP route of the gateway. */
-@Module({ providers: [{ provide: APP_GUARD, useClass: AuthenticationGuard }] })
+@Module({
+  imports: [TokenVerifierModule],
+  providers: [{ provide: APP_GUARD, useClass: AuthenticationGuard }],
+})
 export class AuthenticationModule {}

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { createSecretKey } from 'node:crypto';
 import { ACCESS_TOKEN_TYP, signHs256 } from '../../contracts/auth/access-token.js';
+import type { AuthClient } from '../../contracts/auth/auth.client.js';
+import { TokenVerifier } from '../../contracts/auth/token-verifier.js';
 import { AppConfig } from '../../platform/config/config.js';
 import { loadConfig } from '../../platform/config/load-config.js';
 import { parseBudget } from '../../platform/config/schema/gateway.env.js';
@@ -33,7 +35,8 @@ function token(over: object = {}, signWith = key, typ = ACCESS_TOKEN_TYP) {
 }
 
 describe('TokenSubject', () => {
-  const subject = new TokenSubject(config);
+  // HS256: the key is JWT_SECRET, the auth part is never asked for keys.
+  const subject = new TokenSubject(new TokenVerifier(config, null as unknown as AuthClient));
 
   it('reads sub from a valid access token', () => {
     expect(subject.of(`Bearer ${token()}`)).toBe('usr_1');

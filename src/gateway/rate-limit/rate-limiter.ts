@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Counter } from 'prom-client';
+import { TokenVerifier } from '../../contracts/auth/token-verifier.js';
 import { AppConfig } from '../../platform/config/config.js';
 import { PROBLEM_BASE, titleFor } from '../../platform/errors/problem.js';
 import { HttpEdgeHook } from '../../platform/http/edge.js';
@@ -60,10 +61,11 @@ export class RateLimiter extends HttpEdgeHook {
     private readonly config: AppConfig,
     private readonly kv: KeyValueStore,
     metrics: MetricsService,
+    tokens: TokenVerifier,
   ) {
     super();
     this.policies = policiesFrom(config);
-    this.subject = new TokenSubject(config);
+    this.subject = new TokenSubject(tokens);
     this.failOpen = config.get('RATE_LIMIT_FAIL_OPEN');
     this.rejections = metrics.counter(
       'rate_limit_rejections_total',

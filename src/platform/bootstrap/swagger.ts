@@ -101,9 +101,10 @@ export function completeDocument(doc: OpenAPIObject, config: AppConfig): OpenAPI
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description:
-      'Access token from POST /api/v1/auth/login: a JWS signed with HS256 only (algorithm ' +
-      'pinned, `typ` at+jwt, short-lived), handled as RFC8725 (JWT best current practices) ' +
-      'recommends. Refresh with POST /api/v1/auth/refresh.',
+      `Access token from POST /api/v1/auth/login: a JWS signed with ${config.get('JWT_ALGORITHM')} ` +
+      'only (algorithm pinned, `typ` at+jwt, short-lived), handled as RFC8725 (JWT best ' +
+      'current practices) recommends. With ES256 or EdDSA the public keys are at ' +
+      '/.well-known/jwks.json. Refresh with POST /api/v1/auth/refresh.',
   };
   schemes.bearer = bearer;
   schemes.adminBearer = {

@@ -208,4 +208,30 @@ describe('OAUTH_PROVIDERS', () => {
     expect(text).toContain('#   OAUTH_<NAME>_ISSUER:');
     expect(text).toContain('# FRONTEND_URL=');
   });
+
+  it('refuses a key-pair algorithm in production without a key that seals private keys', () => {
+    const prod = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/x',
+      REDIS_URL: 'redis://cache',
+      JWT_SECRET: 'k'.repeat(32),
+      MFA_ENCRYPTION_KEY: 'cd'.repeat(32),
+    };
+    expect(problems(prod)).toEqual([]);
+    for (const alg of ['ES256', 'EdDSA']) {
+      expect(problems({ ...prod, JWT_ALGORITHM: alg })).toEqual([
+        expect.stringMatching(/^JWT_KEY_ENCRYPTION_KEY: required in production/),
+      ]);
+    }
+    const key = 'ab'.repeat(32);
+    expect(problems({ ...prod, JWT_ALGORITHM: 'ES256', JWT_KEY_ENCRYPTION_KEY: key })).toEqual([]);
+    // A malformed key is refused everywhere; an unknown algorithm too.
+    expect(problems({ JWT_KEY_ENCRYPTION_KEY: 'short' })).toEqual([
+      expect.stringMatching(/^JWT_KEY_ENCRYPTION_KEY: must be 32 bytes/),
+    ]);
+    expect(problems({ JWT_ALGORITHM: 'RS256' })).toEqual([
+      expect.stringMatching(/^JWT_ALGORITHM: must be one of HS256, ES256, EdDSA/),
+    ]);
+    expect(problems({ JWT_ALGORITHM: 'ES256' })).toEqual([]);
+  });
 });

@@ -60,6 +60,13 @@ function crossChecks(env: Env): string[] {
     if (!env.MFA_ENCRYPTION_KEY) {
       problems.push('MFA_ENCRYPTION_KEY: required in production (openssl rand -hex 32)');
     }
+    // The private signing keys are sealed with it: no plain private key in the database.
+    if (env.JWT_ALGORITHM !== 'HS256' && !env.JWT_KEY_ENCRYPTION_KEY) {
+      problems.push(
+        `JWT_KEY_ENCRYPTION_KEY: required in production with JWT_ALGORITHM=${env.JWT_ALGORITHM} ` +
+          '(openssl rand -hex 32)',
+      );
+    }
   }
   return problems;
 }

@@ -3,8 +3,31 @@ import { oauthProviders } from './oauth.env.js';
 
 /** Settings read by the auth part (and by the gateway's token check). */
 export const authEnv = {
+  JWT_ALGORITHM: str({
+    doc:
+      'Signature of access tokens: HS256 (JWT_SECRET, nothing published) or ES256 / EdDSA ' +
+      '(key pairs kept by auth, public keys at /.well-known/jwks.json); the same in every process',
+    default: 'HS256',
+    choices: ['HS256', 'ES256', 'EdDSA'],
+  }),
+  JWT_KEY_ENCRYPTION_KEY: key256({
+    doc:
+      'Key that encrypts the private signing keys at rest (AES-256-GCM): 32 bytes as 64 hex ' +
+      'characters or base64 (openssl rand -hex 32); required in production with ES256 / ' +
+      'EdDSA, unset elsewhere = a fixed development key',
+  }),
+  JWT_KEY_PUBLISH_DELAY_S: int({
+    doc:
+      'ES256 / EdDSA: seconds a new key is published in the JWKS before it signs (longer than ' +
+      'relying parties cache the JWKS); caches inside the platform refresh every quarter of it',
+    default: 3600,
+    min: 1,
+    max: 604800,
+  }),
   JWT_ISSUER: str({
-    doc: 'iss claim of access tokens (checked by the gateway)',
+    doc:
+      'iss claim of access tokens (checked by the gateway) and issuer of the OpenID discovery ' +
+      'document; set it to PUBLIC_URL for OpenID Connect clients',
     default: 'platform',
   }),
   JWT_AUDIENCE: str({
