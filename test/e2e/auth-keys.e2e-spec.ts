@@ -20,6 +20,8 @@ import {
   type Mode,
   type PlatformHandle,
 } from '../support/platform-process.js';
+import { publicKeySet, verifyJwt } from '../../src/contracts/auth/jwt.js';
+import { clientPost, codeFlow, pkce, type RegisteredClient } from '../support/oauth.js';
 import { adminToken, strongPassword, type Tokens } from '../support/session.js';
 
 const mode = (process.env.E2E_MODE ?? 'all') as Mode;
@@ -69,14 +71,16 @@ function signIn(base: string, email: string, password: string): Promise<Tokens> 
   });
 }
 
-async function newMember(base: string): Promise<Tokens & { id: string }> {
+type Member = Tokens & { id: string; email: string; password: string };
+
+async function newMember(base: string): Promise<Member> {
   const email = uniqueEmail('keys');
   const password = strongPassword();
   const reg = await call(base, 'POST', '/api/v1/auth/register', {
     body: { email, password, name: 'Key Tester' },
   });
   expect(reg.status).toBe(201);
-  return { ...(await signIn(base, email, password)), id: reg.body.id };
+  return { ...(await signIn(base, email, password)), id: reg.body.id, email, password };
 }
 
 /** Verifies like a relying party: fetch the JWKS, pin the algorithm, check iss and aud. */
@@ -114,7 +118,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe(`signing keys with ES256 (${mode} mode)`, () => {
-  let member: Tokens & { id: string };
+  let member: Member;
   let admin: Tokens;
 
   beforeAll(async () => {
@@ -195,6 +199,75 @@ describe(`signing keys with ES256 (${mode} mode)`, () => {
       }),
     ]);
     expect(list.text).not.toMatch(/"d"|private|BEGIN/);
+  });
+
+  it('signs OAuth tokens with the key too: relying parties verify ID tokens with the JWKS', async () => {
+    const created = await call(es.url, 'POST', '/api/v1/oauth/clients', {
+      ...bearer(admin.access_token),
+      body: {
+        name: 'Relying party',
+        type: 'confidential',
+        grant_types: ['authorization_code', 'client_credentials'],
+        redirect_uris: ['https://rp.example.com/callback'],
+        scopes: ['openid', 'email'],
+      },
+    });
+    expect(created.status).toBe(201);
+    const client = created.body as RegisteredClient;
+    const { kid } = header(member.access_token);
+    // The OAuth helpers talk to E2E_URL: point them at this platform for this test only.
+    const shared = process.env.E2E_URL;
+    process.env.E2E_URL = es.url;
+    try {
+      const { verifier, challenge } = pkce();
+      const nonce = randomBytes(8).toString('hex');
+      const { res } = await codeFlow({
+        client,
+        user: member,
+        scope: 'openid email',
+        nonce,
+        challenge,
+        verifier,
+      });
+      expect(res.status).toBe(200);
+      const idToken: string = res.body.id_token;
+      expect(header(idToken)).toEqual({ alg: 'ES256', typ: 'JWT', kid });
+      expect(header(res.body.access_token)).toMatchObject({ alg: 'ES256', kid });
+      // A relying party: discovery, then the JWKS, with jose.
+      const jwks = createRemoteJWKSet(new URL(es.url + JWKS));
+      const { payload } = await jwtVerify(idToken, jwks, {
+        algorithms: ['ES256'],
+        issuer: ISSUER,
+        audience: client.client_id,
+      });
+      expect(payload).toMatchObject({ sub: member.id, nonce, email: member.email });
+      // The same check with the platform's own verifier and the published keys.
+      const keys = publicKeySet(
+        'ES256',
+        (await call(es.url, 'GET', JWKS)).body.keys.map((jwk: never) => ({ jwk })),
+      );
+      const ours = verifyJwt(idToken, keys, {
+        typ: 'JWT',
+        issuer: ISSUER,
+        audience: client.client_id,
+        leewaySec: LEEWAY,
+      });
+      expect(ours).toMatchObject({ ok: true, claims: { sub: member.id, nonce } });
+      // An ID token is not an access token.
+      expectProblem(await call(es.url, 'GET', PROTECTED, bearer(idToken)), 401);
+      // Introspection checks signatures with the key pairs too.
+      const introspected = await clientPost('introspect', client, { token: res.body.access_token });
+      expect(introspected.body).toMatchObject({ active: true, sub: member.id });
+      const cc = await clientPost('token', client, { grant_type: 'client_credentials' });
+      expect(cc.status).toBe(200);
+      expect(header(cc.body.access_token)).toMatchObject({ alg: 'ES256', kid });
+      await verifyAsThirdParty(es.url, cc.body.access_token, 'ES256');
+      expect(
+        (await clientPost('introspect', client, { token: cc.body.access_token })).body,
+      ).toMatchObject({ active: true, client_id: client.client_id });
+    } finally {
+      process.env.E2E_URL = shared;
+    }
   });
 
   it('rotates: publishes before signing, keeps old tokens valid until they expire, then drops the old key', async () => {
