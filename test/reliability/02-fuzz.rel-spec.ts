@@ -39,19 +39,10 @@ const CONCURRENCY = Number(process.env.RELIABILITY_FUZZ_CONCURRENCY ?? 8);
  */
 const KNOWN_BUGS: { id: string; matches: (v: Violation) => boolean }[] = [
   {
-    id: 'analytics-rejected-errors-schema',
-    matches: (v) =>
-      v.request.startsWith('POST /api/v1/analytics/events') && /rejected\/\d+\/errors/.test(v.rule),
-  },
-  {
     id: 'analytics-retention-schema',
     matches: (v) =>
       v.request.startsWith('GET /api/v1/analytics/retention') &&
       /cohorts\/\d+\/(retained|rates)/.test(v.rule),
-  },
-  {
-    id: 'preferences-custom-not-object',
-    matches: (v) => /custom must be object/.test(v.rule),
   },
 ];
 /** Operations without input whose answer depends on load, not on the request. */
@@ -679,24 +670,31 @@ describe(`fuzzing from /docs-json (${process.env.E2E_MODE ?? 'all'} mode)`, () =
     }
   }, 60_000);
 
-  // KNOWN BUG (reported, analytics): the 202 of POST /analytics/events documents
-  // `rejected[].errors` as strings, but each error is an object {field, message}.
-  it.failing(
-    'POST /analytics/events 202 matches its documented schema [known bug]',
-    async () => {
-      await ensureCallers();
-      const op = ops.find((o) => o.method === 'POST' && o.path === '/api/v1/analytics/events')!;
-      const res = await api('POST', op.path, {
-        token: members[0].token,
-        body: { events: [{ event_id: 'e1', name: 'x', user_id: 'usr_someoneelse0000000000' }] },
-      });
-      expect(res.status).toBe(202);
-      expect(
-        validator.check(op, res.status, res.headers.get('content-type') ?? '', res.body, res.text),
-      ).toBeUndefined();
-    },
-    60_000,
-  );
+  // Was a known bug: `rejected[].errors` was documented as strings; each is {field, message}.
+  it('POST /analytics/events 202 matches its documented schema', async () => {
+    await ensureCallers();
+    const op = ops.find((o) => o.method === 'POST' && o.path === '/api/v1/analytics/events')!;
+    const res = await api('POST', op.path, {
+      token: members[0].token,
+      body: {
+        events: [
+          { event_id: 'e1', name: 'x', user_id: 'usr_someoneelse0000000000' },
+          { name: 'y', ['k'.repeat(300)]: 1 },
+        ],
+      },
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.rejected).toEqual([
+      { index: 0, errors: [{ field: 'user_id', message: expect.any(String) }] },
+      {
+        index: 1,
+        errors: [{ field: expect.stringMatching(/^k+…$/), message: expect.any(String) }],
+      },
+    ]);
+    expect(
+      validator.check(op, res.status, res.headers.get('content-type') ?? '', res.body, res.text),
+    ).toBeUndefined();
+  }, 60_000);
 
   // Was a known bug until the payments part answered `payments.user.export`.
   it('GET /users/me/export answers 200', async () => {
@@ -705,20 +703,22 @@ describe(`fuzzing from /docs-json (${process.env.E2E_MODE ?? 'all'} mode)`, () =
     expect(res.status).toBe(200);
   }, 60_000);
 
-  // KNOWN BUG (reported, users): PATCH /users/me/preferences stores a `custom` that is not an
-  // object (e.g. a string), though the schema documents an object; GET then breaks its schema.
-  it.failing(
-    'PATCH /users/me/preferences refuses a custom that is not an object [known bug]',
-    async () => {
-      await ensureCallers();
+  // Was a known bug: a `custom` that is not an object (e.g. a string) was stored.
+  it('PATCH /users/me/preferences refuses a custom that is not an object', async () => {
+    await ensureCallers();
+    for (const custom of ['not an object', 7, ['a']]) {
       const res = await api('PATCH', '/api/v1/users/me/preferences', {
         token: members[1].token,
-        body: { custom: 'not an object' },
+        body: { custom },
       });
       expectProblem(res, 400);
-    },
-    60_000,
-  );
+      expect(res.body.errors).toEqual([{ field: 'custom', message: 'custom must be an object' }]);
+    }
+    const get = await api('GET', '/api/v1/users/me/preferences', { token: members[1].token });
+    expect(get.status).toBe(200);
+    expect(get.body.custom).toEqual(expect.any(Object));
+    expect(Array.isArray(get.body.custom)).toBe(false);
+  }, 60_000);
 
   // KNOWN BUG (reported, analytics): GET /analytics/retention documents `retained[]` as strings
   // and `rates[]` as non-nullable numbers; it answers numbers and null rates.

@@ -13,6 +13,7 @@ export const MAX_PROPERTIES_BYTES = 32 * 1024;
 export const RESERVED_NAME = /^(auth|users|payments|analytics|gateway)\./i;
 
 const ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+const MAX_SHOWN_KEY = 64;
 const ALLOWED = new Set(['event_id', 'name', 'user_id', 'anonymous_id', 'timestamp', 'properties']);
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
@@ -50,7 +51,10 @@ export function checkEvent(raw: unknown, ctx: CheckContext): CheckedEvent {
     return { ok: false, errors: [{ field: '', message: 'an event must be a JSON object' }] };
   }
   for (const key of Object.keys(raw)) {
-    if (!ALLOWED.has(key)) errors.push({ field: key, message: `unknown field "${key}"` });
+    if (ALLOWED.has(key)) continue;
+    // Echoed back in the answer: a long key is shortened (the documented field is at most 100).
+    const shown = key.length > MAX_SHOWN_KEY ? `${key.slice(0, MAX_SHOWN_KEY)}…` : key;
+    errors.push({ field: shown, message: `unknown field "${shown}"` });
   }
 
   const { event_id, name, user_id, anonymous_id, timestamp, properties } = raw;

@@ -20,9 +20,15 @@ export interface Policies {
   user: Policy;
   /** The tighter per-IP budget of a route, by route pattern and method; undefined when none. */
   forRoute(route: string | undefined, method?: string): Policy | undefined;
+  /**
+   * Whether the route is an auth route (`/auth/*`, `/oauth/*`: registration, sign-in, tokens,
+   * sessions), which fails closed when the store is down whatever RATE_LIMIT_FAIL_OPEN says.
+   */
+  failsClosed(route: string | undefined): boolean;
 }
 
 export const API_PREFIX = '/api/v1';
+const AUTH_PREFIXES = [`${API_PREFIX}/auth`, `${API_PREFIX}/oauth`];
 
 /** Routes never limited: probes and scrapes come from the infrastructure. */
 export const UNLIMITED_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
@@ -55,6 +61,10 @@ export function policiesFrom(config: AppConfig): Policies {
       const key = `${method} ${route}`;
       if (!cache.has(key)) cache.set(key, match(route, method));
       return cache.get(key);
+    },
+    failsClosed(route) {
+      const path = (route ?? '').toLowerCase();
+      return AUTH_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
     },
   };
 }

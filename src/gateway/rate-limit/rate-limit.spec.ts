@@ -97,6 +97,22 @@ describe('budgets and policies', () => {
     expect(p.ip.header).toBe('"ip";q=600;w=60');
   });
 
+  it('fails closed on every auth route, registration included', () => {
+    const p = policiesFrom(new AppConfig(loadConfig({}), []));
+    for (const route of [
+      '/api/v1/auth/register',
+      '/api/v1/auth/login',
+      '/api/v1/auth/refresh',
+      '/api/v1/auth/sessions/:id',
+      '/api/v1/oauth/token',
+    ]) {
+      expect([route, p.failsClosed(route)]).toEqual([route, true]);
+    }
+    for (const route of ['/api/v1/users/me', '/api/v1/authors', '/health/ready', undefined]) {
+      expect([route, p.failsClosed(route)]).toEqual([route, false]);
+    }
+  });
+
   it('refuses a TRUSTED_PROXIES entry that is not a CIDR', () => {
     expect(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8,fd00::/8' })).not.toThrow();
     expect(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(/TRUSTED_PROXIES/);

@@ -4,6 +4,7 @@ import type {
   ProfileView,
   PublicUserView,
 } from '../../contracts/users/user.views.js';
+import { isPlainObject } from '../domain/merge-patch.js';
 import { DEFAULT_NOTIFICATIONS, type Preferences, type Theme } from '../domain/preferences.js';
 import type { UserRecord } from '../persistence/user.entity.js';
 
@@ -60,6 +61,7 @@ export function toPreferences(r: UserRecord): Preferences {
     timezone: r.timezone,
     theme: r.theme as Theme,
     notifications: { ...DEFAULT_NOTIFICATIONS, ...r.notifications, security: true },
-    custom: r.custom ?? {},
+    // Always an object: rows stored before non-objects were refused read as empty.
+    custom: isPlainObject(r.custom) ? r.custom : {},
   };
 }

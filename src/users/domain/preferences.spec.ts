@@ -108,5 +108,11 @@ describe('patchPreferences', () => {
     expect(patchPreferences(base, { custom: { big: 'x'.repeat(16 * 1024) } }).ok).toBe(false);
     expect(patchPreferences(base, { custom: { fits: 'x'.repeat(16 * 1024 - 20) } }).ok).toBe(true);
     expect(patchPreferences(base, { custom: { nul: 'a\u0000b' } }).ok).toBe(false);
+    for (const custom of ['not an object', 42, true, ['a']]) {
+      expect(patchPreferences(base, { custom })).toEqual({
+        ok: false,
+        errors: [{ field: 'custom', message: 'custom must be an object' }],
+      });
+    }
   });
 });

@@ -121,6 +121,10 @@ export function patchPreferences(current: Preferences, patch: unknown): PatchRes
         break;
       }
       case 'custom': {
+        if (value !== null && !isPlainObject(value)) {
+          errors.push({ field: 'custom', message: 'custom must be an object' });
+          break;
+        }
         const merged = value === null ? {} : applyMergePatch(current.custom, value);
         const problem = checkCustom(merged);
         if (problem) errors.push({ field: 'custom', message: problem });

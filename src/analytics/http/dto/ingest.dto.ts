@@ -72,14 +72,21 @@ export class IngestBatchDto {
   events!: unknown[];
 }
 
+/** Why one event was rejected: the field at fault (empty for the event itself) and the reason. */
+export class IngestFieldErrorDto {
+  @ApiProperty({ example: 'timestamp', maxLength: 100 })
+  field!: string;
+
+  @ApiProperty({ example: 'timestamp is more than 7 days in the past', maxLength: 300 })
+  message!: string;
+}
+
 export class IngestRejectionDto {
   @ApiProperty({ example: 1, description: 'Position of the event in the batch' })
   index!: number;
 
-  @ApiProperty({
-    example: [{ field: 'timestamp', message: 'timestamp is more than 7 days in the past' }],
-  })
-  errors!: { field: string; message: string }[];
+  @ApiProperty({ type: [IngestFieldErrorDto] })
+  errors!: IngestFieldErrorDto[];
 }
 
 export class IngestResultDto {

@@ -91,10 +91,14 @@ export class PreferencesPatchDto {
   notifications?: NotificationsPatchDto | null;
 
   @ApiPropertyOptional({
-    description: 'Merged into the stored JSON (null members are removed); at most 16 KB',
+    description:
+      'A JSON object merged into the stored one (null members are removed; null resets it to {}); at most 16 KB',
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
     example: { dashboard: { pinned: ['revenue'] }, beta: null },
   })
-  custom?: unknown;
+  custom?: Record<string, unknown> | null;
 }
 
 /** `GET /users` query. */

@@ -96,10 +96,12 @@ export class PreferencesDto {
   notifications: NotificationsDto;
 
   @ApiProperty({
-    description: 'Free JSON for clients, at most 16 KB',
+    description: 'A free JSON object for clients, at most 16 KB',
+    type: 'object',
+    additionalProperties: true,
     example: { dashboard: { pinned: ['revenue', 'signups'] } },
   })
-  custom: unknown;
+  custom: Record<string, unknown>;
 }
 
 export class UserExportDto {
