@@ -11,6 +11,7 @@ import {
   type DomainEvent,
 } from '../../src/platform/outbox/index.js';
 import type { PartSchema } from '../../src/platform/database/part-schema.js';
+import { MetricsService } from '../../src/platform/metrics/metrics.service.js';
 import { createTestApp, type TestApp } from '../support/test-module.js';
 
 const received: DomainEvent[] = [];
@@ -109,6 +110,29 @@ describe('transactional outbox', () => {
     );
     expect(row.attempts).toBeGreaterThanOrEqual(3);
     expect(row.delivered_at).not.toBeNull();
+  }, 30_000);
+
+  it('reports its backlog as outbox_pending_events until the consumer acknowledges', async () => {
+    const pending = async () => {
+      const text = await t.get(MetricsService).registry.metrics();
+      return Number(/^outbox_pending_events\{schema="payments"\} (\d+)$/m.exec(text)?.[1]);
+    };
+    await until(() => received.length > 0);
+    failuresLeft = 1;
+    const event = await db.transaction((m) =>
+      outbox.add(m, { type: 'payments.thing.happened.v1', data: { backlog: true } }),
+    );
+    // The first delivery fails: the row waits for its retry (backoff of 2 s).
+    await until(() => failuresLeft === 0);
+    expect(await pending()).toBeGreaterThanOrEqual(1);
+    await until(() => received.some((e) => e.id === event.id), 20_000);
+    // Marked delivered right after the acknowledgement.
+    let left = await pending();
+    for (let i = 0; i < 50 && left !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = await pending();
+    }
+    expect(left).toBe(0);
   }, 30_000);
 
   it('refuses an event type nobody declared', async () => {

@@ -5,9 +5,6 @@ import { AppConfig } from '../../platform/config/config.js';
 import { ProblemException } from '../../platform/errors/index.js';
 import { rowsOf } from '../persistence/payment.rows.js';
 
-/** How long a request may hold its key before another attempt may take over (a crash). */
-const LEASE_SECONDS = 120;
-
 export type Begun =
   | { kind: 'new' | 'resume'; resourceId: string | null }
   | { kind: 'replay'; status: number; body: unknown };
@@ -62,13 +59,15 @@ export class IdempotencyService {
       [userId, key],
     );
     const ttl = this.config.get('PAYMENTS_IDEMPOTENCY_TTL_HOURS');
+    // How long this request may hold the key before another attempt may take over (a crash).
+    const lease = String(this.config.get('PAYMENTS_IDEMPOTENCY_LEASE_S'));
     const inserted = rowsOf(
       await m.query(
         `INSERT INTO payments.idempotency_keys (user_id, key, request_hash, state, locked_until, expires_at)
-         VALUES ($1, $2, $3, 'in_flight', now() + interval '${LEASE_SECONDS} seconds',
+         VALUES ($1, $2, $3, 'in_flight', now() + ($5 || ' seconds')::interval,
                  now() + ($4 || ' hours')::interval)
          ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
-        [userId, key, hash, String(ttl)],
+        [userId, key, hash, String(ttl), lease],
       ),
     );
     if (inserted.length) {
@@ -112,9 +111,9 @@ export class IdempotencyService {
     // A failed attempt (provider unreachable) or a crashed one: this request takes over.
     await m.query(
       `UPDATE payments.idempotency_keys
-          SET state = 'in_flight', locked_until = now() + interval '${LEASE_SECONDS} seconds'
+          SET state = 'in_flight', locked_until = now() + ($3 || ' seconds')::interval
         WHERE user_id = $1 AND key = $2`,
-      [userId, key],
+      [userId, key, lease],
     );
     return { kind: 'resume', resourceId: (row.resource_id as string | null) ?? null };
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per application instance (tests start several in one process). */
 @Injectable()
@@ -24,6 +24,37 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  private readonly gaugeFeeds = new Map<string, ((g: Gauge<string>) => Promise<void>)[]>();
+
+  /**
+   * A gauge read at scrape time. Several feeds may fill one gauge (one per part of the process,
+   * each with its own labels); a feed that fails leaves its series out of that scrape.
+   */
+  gauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    feed: (g: Gauge<L>) => Promise<void>,
+  ): void {
+    let feeds = this.gaugeFeeds.get(name);
+    if (!feeds) {
+      const all: ((g: Gauge<string>) => Promise<void>)[] = [];
+      feeds = all;
+      this.gaugeFeeds.set(name, all);
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          await Promise.all(all.map((f) => f(this).catch(() => undefined)));
+        },
+      });
+    }
+    feeds.push(feed as (g: Gauge<string>) => Promise<void>);
   }
 
   /** Parts register their own counters here (logins by outcome, payments by status, ...). */

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { quoteIdent } from '../database/migrator.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { RpcClient } from '../transport/rpc-client.js';
 import { deliveryPattern, type DomainEvent } from './domain-event.js';
 import { Outbox, OUTBOX_OPTIONS, type OutboxOptions } from './outbox.service.js';
@@ -44,9 +45,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly db: DataSource,
     private readonly rpc: RpcClient,
     outbox: Outbox,
+    metrics: MetricsService,
   ) {
     this.table = `${quoteIdent(options.schema)}.outbox`;
     outbox.onAdded(() => this.kick());
+    metrics.gauge(
+      'outbox_pending_events',
+      'Outbox deliveries not yet acknowledged by their consumer, by producing part (schema)',
+      ['schema'],
+      async (g) => {
+        const rows: { n: number }[] = await this.db.query(
+          `SELECT count(*)::int AS n FROM ${this.table} WHERE delivered_at IS NULL`,
+        );
+        g.set({ schema: options.schema }, rows[0]?.n ?? 0);
+      },
+    );
   }
 
   onApplicationBootstrap(): void {

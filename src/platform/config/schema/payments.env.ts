@@ -49,6 +49,11 @@ export const paymentsEnv = {
     default: 24,
     min: 1,
   }),
+  PAYMENTS_IDEMPOTENCY_LEASE_S: int({
+    doc: 'How long a request holds its Idempotency-Key (409 to others) before a retry may take over, e.g. after a crash; keep it above the longest provider call with its retries',
+    default: 120,
+    min: 1,
+  }),
   PAYMENTS_PROVIDER_TIMEOUT_MS: int({
     doc: 'Timeout of each call to Stripe or PayPal',
     default: 10000,
