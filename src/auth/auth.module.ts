@@ -16,6 +16,7 @@ import { LoginUseCase } from './application/login.use-case.js';
 import { OneTimeTokens } from './application/one-time-tokens.js';
 import { PasswordHasher } from './application/password-hasher.js';
 import { PasswordUseCases } from './application/password.use-cases.js';
+import { PendingRegistrations } from './application/pending-registrations.js';
 import { RefreshGraceCache } from './application/refresh-grace-cache.js';
 import { RefreshUseCase } from './application/refresh.use-case.js';
 import { RegisterUseCase } from './application/register.use-case.js';
@@ -78,6 +79,7 @@ import { OAuthRpcController } from './rpc/oauth.rpc-controller.js';
     OneTimeTokens,
     AuthMails,
     UserDirectory,
+    PendingRegistrations,
     RegisterUseCase,
     LoginUseCase,
     RefreshUseCase,

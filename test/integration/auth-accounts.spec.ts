@@ -29,6 +29,7 @@ import type { TokenPairDto } from '../../src/contracts/auth/auth.dto.js';
 import { SessionKeys } from '../../src/contracts/auth/session-keys.js';
 import { UsersClient } from '../../src/contracts/users/users.client.js';
 import { newId } from '../../src/contracts/common/ids.js';
+import { PendingRegistrations } from '../../src/auth/application/pending-registrations.js';
 
 const baseDb = process.env.DATABASE_URL;
 const dbName = `it_auth_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
@@ -135,6 +136,52 @@ describe('auth part contract', () => {
     // The address is free again.
     const ok = await auth.register({ email: e, password: password(), name: 'Whole' }, meta);
     expect(ok.email).toBe(e);
+  });
+
+  it('undoes a registration whose process died between the profile and the credentials', async () => {
+    const pending = app.get(PendingRegistrations);
+    const e = email();
+    const id = newId('usr');
+    // What a registration had done when its process was killed: logged, profile created.
+    await pending.begin(id);
+    await users.create({ id, email: e, name: 'Killed' }, meta);
+    expect(
+      (
+        await problemOf(auth.register({ email: e, password: password(), name: 'Again' }, meta))
+      ).getStatus(),
+    ).toBe(409);
+    // REGISTRATION_TIMEOUT_S later, a recovery pass of any auth process undoes it.
+    await db.query(
+      `UPDATE auth.pending_registrations SET started_at = now() - interval '1 hour'
+        WHERE user_id = $1`,
+      [id],
+    );
+    expect(await pending.recover()).toBeGreaterThanOrEqual(1);
+    expect((await problemOf(users.get(id))).getStatus()).toBe(404);
+    const again = await auth.register({ email: e, password: password(), name: 'Again' }, meta);
+    expect(again.email).toBe(e);
+    expect(await db.query(`SELECT 1 FROM auth.pending_registrations`)).toHaveLength(0);
+  });
+
+  it('a registration is either completed or undone, never both', async () => {
+    const pending = app.get(PendingRegistrations);
+    const start = async () => {
+      const id = newId('usr');
+      await pending.begin(id);
+      await users.create({ id, email: email(), name: 'Race' }, meta);
+      return id;
+    };
+    // Undone first: its credentials can no longer commit.
+    const undone = await start();
+    await pending.abandon(undone, meta);
+    const late = await problemOf(db.transaction((m) => pending.complete(m, undone)));
+    expect(late.getStatus()).toBe(503);
+    expect((await problemOf(users.get(undone))).getStatus()).toBe(404);
+    // Completed first: undoing it changes nothing.
+    const completed = await start();
+    await db.transaction((m) => pending.complete(m, completed));
+    await pending.abandon(completed, meta);
+    expect((await users.get(completed)).id).toBe(completed);
   });
 
   it('registration answers 409 when the users part already has the email, creating nothing', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
@@ -39,6 +40,32 @@ describe('embedded PGlite database', () => {
       // A second process on the same directory would corrupt it: refused with a clear message.
       writeFileSync(join(dir, 'platform.lock'), String(process.ppid));
       await expect(openDatabase(config, [schema])).rejects.toThrow(/in use by process/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('takes over the lock a killed process left behind, with its data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pglite-'));
+    try {
+      const config = new AppConfig(loadConfig({ DATA_DIR: dir }), ['users']);
+      const first = await openDatabase(config, [schema]);
+      await runMigrations(first.dataSource, [schema]);
+      await first.dataSource.query(`INSERT INTO notes.note VALUES ('n1', 'committed')`);
+      await first.close();
+      // What `kill -9` leaves: the lock file of a process that no longer exists.
+      const dead = spawnSync(process.execPath, ['-e', 'process.pid']).pid!;
+      writeFileSync(join(dir, 'platform.lock'), String(dead));
+
+      const second = await openDatabase(config, [schema]);
+      try {
+        expect(readFileSync(join(dir, 'platform.lock'), 'utf8')).toBe(String(process.pid));
+        expect(await second.dataSource.query('SELECT body FROM notes.note')).toEqual([
+          { body: 'committed' },
+        ]);
+      } finally {
+        await second.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

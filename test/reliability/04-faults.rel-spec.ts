@@ -18,51 +18,15 @@ import {
   startRedis,
   type PrivateService,
 } from './support/private-services.js';
+import { req, type Res } from './support/http.js';
 import { recordFigures, recordSecrets, startReliabilityPlatform } from './support/run.js';
 
-const CLIENT_TIMEOUT_MS = 20_000;
 const FAULT_ENV = {
   RPC_TIMEOUT_MS: '2000',
   REQUEST_TIMEOUT_MS: '6000',
   // The limiter stays on (generous budgets): its own failure mode is part of the test.
   RATE_LIMIT_ENABLED: 'true',
 };
-
-interface Res {
-  status: number;
-  ct: string;
-  body: any;
-  text: string;
-}
-
-async function req(
-  base: string,
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown } = {},
-): Promise<Res> {
-  const headers: Record<string, string> = {};
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  try {
-    const res = await fetch(base + path, {
-      method,
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
-    });
-    const text = await res.text();
-    let body: any = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON
-    }
-    return { status: res.status, ct: res.headers.get('content-type') ?? '', body, text };
-  } catch (err) {
-    return { status: 0, ct: '', body: undefined, text: String(err) };
-  }
-}
 
 /**
  * Reported bugs (see docs/reliability.md): counted in the figures, not failed twice.

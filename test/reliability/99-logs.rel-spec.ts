@@ -75,6 +75,7 @@ describe('logs', () => {
         'operations',
         'cells',
         'faults_injected',
+        'crashes_injected',
         'crashes_survived',
         'violations',
         'seconds',

@@ -61,15 +61,9 @@ export function camt053(
 </Document>`;
 }
 
-/** A Stripe event for a PaymentIntent, signed with the real library. */
-export function stripeEvent(
-  secret: string,
-  type: string,
-  object: Record<string, unknown>,
-  id = `evt_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`,
-  timestamp?: number,
-): { body: string; signature: string; id: string } {
-  const body = JSON.stringify({
+/** The body of a Stripe event about `object` (sign it with `Stripe.webhooks`). */
+export function stripeEventBody(type: string, object: Record<string, unknown>, id: string): string {
+  return JSON.stringify({
     id,
     object: 'event',
     api_version: '2025-01-27.acacia',
@@ -80,6 +74,17 @@ export function stripeEvent(
     pending_webhooks: 1,
     request: { id: null, idempotency_key: null },
   });
+}
+
+/** A Stripe event for a PaymentIntent, signed with the real library. */
+export function stripeEvent(
+  secret: string,
+  type: string,
+  object: Record<string, unknown>,
+  id = `evt_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`,
+  timestamp?: number,
+): { body: string; signature: string; id: string } {
+  const body = stripeEventBody(type, object, id);
   const signature = Stripe.webhooks.generateTestHeaderString({
     payload: body,
     secret,

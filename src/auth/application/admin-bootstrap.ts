@@ -12,6 +12,7 @@ import { normalizeEmail } from '../domain/password-policy.js';
 import { CredentialEntity } from '../persistence/auth.entities.js';
 import { AuthSettings } from './auth-settings.js';
 import { PasswordHasher } from './password-hasher.js';
+import { PendingRegistrations } from './pending-registrations.js';
 import { RegisterUseCase } from './register.use-case.js';
 
 /**
@@ -33,6 +34,7 @@ export class AdminBootstrap implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly hasher: PasswordHasher,
     private readonly register: RegisterUseCase,
     private readonly settings: AuthSettings,
+    private readonly pending: PendingRegistrations,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -73,16 +75,20 @@ export class AdminBootstrap implements OnApplicationBootstrap, OnModuleDestroy {
       if (!(err instanceof ProblemException && err.getStatus() === 404)) throw err;
     }
     if (profile) {
-      // A profile without credentials (e.g. an earlier start failed half-way): attach them.
+      // A profile without credentials (e.g. an earlier start failed half-way): attach them,
+      // unless that registration is being undone (then the next attempt starts afresh).
       const now = new Date();
-      await this.ds.getRepository(CredentialEntity).insert({
-        userId: profile.id,
-        email,
-        passwordHash: hash,
-        emailVerified: true,
-        createdAt: now,
-        updatedAt: now,
-        passwordChangedAt: now,
+      await this.ds.transaction(async (m) => {
+        await this.pending.complete(m, profile.id, false);
+        await m.getRepository(CredentialEntity).insert({
+          userId: profile.id,
+          email,
+          passwordHash: hash,
+          emailVerified: true,
+          createdAt: now,
+          updatedAt: now,
+          passwordChangedAt: now,
+        });
       });
     } else {
       await this.register.createAccount(

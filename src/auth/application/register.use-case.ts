@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RegisterCommand, RegisteredUserDto } from '../../contracts/auth/auth.dto.js';
 import { AuthEvents } from '../../contracts/auth/auth.patterns.js';
@@ -15,6 +15,7 @@ import { AuthSettings } from './auth-settings.js';
 import { CommonPasswords } from './common-passwords.js';
 import { EventPublisher } from './event-publisher.js';
 import { OneTimeTokens } from './one-time-tokens.js';
+import { PendingRegistrations } from './pending-registrations.js';
 import { PasswordHasher } from './password-hasher.js';
 
 export const emailTaken = () =>
@@ -28,13 +29,12 @@ export function isUniqueViolation(err: unknown): boolean {
 
 /**
  * Registration spans two parts: the profile in users, the credentials here. The profile is
- * created first with the id chosen here; when anything after it fails, it is discarded, so
- * no half-registered user remains.
+ * created first with the id chosen here; when anything after it fails, it is discarded, and
+ * when the process dies in between, `PendingRegistrations` undoes it later, so no
+ * half-registered user remains.
  */
 @Injectable()
 export class RegisterUseCase {
-  private readonly logger = new Logger('Register');
-
   constructor(
     private readonly ds: DataSource,
     private readonly users: UsersClient,
@@ -45,6 +45,7 @@ export class RegisterUseCase {
     private readonly tokens: OneTimeTokens,
     private readonly mails: AuthMails,
     private readonly settings: AuthSettings,
+    private readonly pending: PendingRegistrations,
   ) {}
 
   checkNewPassword(password: string, email: string, field = 'password'): void {
@@ -86,6 +87,7 @@ export class RegisterUseCase {
     } = {},
   ): Promise<RegisteredUserDto> {
     const { id, email, name } = input;
+    await this.pending.begin(id);
     let user: UserDto;
     try {
       user = await this.users.create(
@@ -93,14 +95,15 @@ export class RegisterUseCase {
         meta,
       );
     } catch (err) {
-      if (err instanceof ProblemException && err.getStatus() === 409) throw emailTaken();
       // A timeout may hide a profile created late: discard it (idempotent) before failing.
-      await this.discard(id, meta);
+      await this.pending.abandon(id, meta, true);
+      if (err instanceof ProblemException && err.getStatus() === 409) throw emailTaken();
       throw err;
     }
     let verificationToken: string | undefined;
     try {
       verificationToken = await this.ds.transaction(async (m) => {
+        await this.pending.complete(m, id);
         const now = new Date();
         await m.getRepository(CredentialEntity).insert({
           userId: id,
@@ -121,7 +124,7 @@ export class RegisterUseCase {
         return this.tokens.issue(m, id, 'verify-email', this.settings.verifyTtl);
       });
     } catch (err) {
-      await this.discard(id, meta);
+      await this.pending.abandon(id, meta, true);
       if (isUniqueViolation(err)) throw emailTaken();
       throw err;
     }
@@ -134,16 +137,5 @@ export class RegisterUseCase {
       email_verified: opts.verified ?? false,
       created_at: user.created_at ?? new Date().toISOString(),
     };
-  }
-
-  private async discard(id: string, meta: RpcMeta): Promise<void> {
-    try {
-      await this.users.discard(id, meta);
-    } catch (err) {
-      if (err instanceof ProblemException && err.getStatus() === 404) return;
-      this.logger.error(
-        `could not discard profile ${id} after a failed registration: ${String(err)}`,
-      );
-    }
   }
 }

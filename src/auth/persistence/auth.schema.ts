@@ -16,6 +16,7 @@ import { AuthCreateMfaTables0003 } from './migrations/0003-create-mfa.migration.
 import { AuthSigningKeys0004 } from './migrations/0004-signing-keys.migration.js';
 import { AuthOAuth0005 } from './migrations/0005-oauth.migration.js';
 import { AuthFederatedIdentities0006 } from './migrations/0006-federated-identities.migration.js';
+import { AuthPendingRegistrations0007 } from './migrations/0007-pending-registrations.migration.js';
 
 export const authSchema: PartSchema = {
   schema: 'auth',
@@ -37,5 +38,6 @@ export const authSchema: PartSchema = {
     AuthSigningKeys0004,
     AuthOAuth0005,
     AuthFederatedIdentities0006,
+    AuthPendingRegistrations0007,
   ],
 };

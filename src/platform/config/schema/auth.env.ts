@@ -88,6 +88,11 @@ export const authEnv = {
     default: 604800,
     min: 60,
   }),
+  REGISTRATION_TIMEOUT_S: int({
+    doc: 'A registration still unfinished after this many seconds (its process stopped half-way) is undone: the profile goes and the email is free again',
+    default: 60,
+    min: 1,
+  }),
   AUTH_LINK_BASE_URL: optionalStr({
     doc: 'Base URL of the pages that mailed links open (default PUBLIC_URL)',
   }),
