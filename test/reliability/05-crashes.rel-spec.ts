@@ -6,6 +6,7 @@
  *     process leaves behind is taken over at restart);
  *   - split over NATS: the payments, analytics and auth processes killed in turn while traffic
  *     goes through the gateway.
+ * Once per scenario the restarted process is killed again while it starts.
  * After the last restart, what had no answer is retried with the same key, event id or email,
  * the outbox drains, and support/crash-checks.ts reads every part's tables: each acknowledged
  * effect exactly once, nothing half-applied, the ledger balanced, analytics counting each
@@ -155,17 +156,27 @@ async function crashScenario(s: Scenario): Promise<string[]> {
       const target = s.targets[i % s.targets.length];
       const pid = String(platform.procs.get(target)!.child.pid);
       await platform.kill(target, 'SIGKILL');
-      injected++;
+      let kills = 1;
       // PGlite: the killed process's lock file stays behind; the restart must take it over.
       const left = lockOf(platform, target) === pid;
       const started = Date.now();
       try {
+        if (i === 1) {
+          // Once per scenario the restart itself is killed (during start-up and migrations).
+          const restarting = platform.restart(target).catch(() => undefined);
+          await sleep(300 + rand() * 1200);
+          await platform.kill(target, 'SIGKILL');
+          await restarting;
+          kills++;
+        }
         await platform.restart(target);
       } catch (err) {
+        injected += kills;
         violations.push(`${s.label}: ${target} did not restart after kill -9: ${String(err)}`);
         break;
       }
-      survived++;
+      injected += kills;
+      survived += kills;
       restartMs.push(Date.now() - started);
       if (left && lockOf(platform, target) === String(platform.procs.get(target)!.child.pid)) {
         staleLocks++;

@@ -201,12 +201,15 @@ export async function checkInvariants(
 
   // ---- analytics: client events once, in the events and in the rollup ----
   const sent = new Set(traffic.batches.flatMap((b) => b.events.map((e) => e.event_id)));
+  const acked = traffic.batches
+    .filter((b) => b.acked)
+    .flatMap((b) => b.events.map((e) => e.event_id));
   const stored = await an.query<{ event_id: string }>(
     `SELECT event_id FROM analytics.events WHERE name = $1`,
     [PROBE_EVENT],
   );
   const storedCount = countBy(stored, (e) => e.event_id);
-  for (const id of sent) if (!storedCount.has(id)) v(`event ${id} acknowledged but not stored`);
+  for (const id of acked) if (!storedCount.has(id)) v(`event ${id} acknowledged but not stored`);
   for (const [id, n] of storedCount) {
     if (n > 1) v(`event ${id} stored ${n} times`);
     if (!sent.has(id)) v(`event ${id} stored but never sent`);

@@ -29,8 +29,6 @@ export interface PaymentKey {
   id?: string;
   /** Card: the Stripe PaymentIntent (from the client secret `pi_…_secret_…`). */
   intentId?: string;
-  /** Acknowledged while the crashes ran (not only when retried afterwards). */
-  ackedDuringCrashes: boolean;
   webhook?: WebhookEvent;
 }
 
@@ -244,15 +242,23 @@ export class CrashTraffic {
         description: `crash order ${n}`,
       },
       statuses: [],
-      ackedDuringCrashes: false,
     };
     this.payments.push(pk);
-    // A client retries an answer it did not get a few times, then gives up for now.
-    for (let attempt = 0; attempt < 3 && this.flowing && !pk.id; attempt++) {
-      if (attempt) await sleep(300);
-      await this.createPayment(pk);
+    await this.untilAnswered(
+      () => !!pk.id,
+      () => this.createPayment(pk),
+    );
+  }
+
+  /**
+   * A client retries a request it got no answer to, with the same key, backing off, until it
+   * gets one (or the traffic stops: then the retries after the last restart take over).
+   */
+  private async untilAnswered(done: () => boolean, send: () => Promise<unknown>): Promise<void> {
+    for (let attempt = 0; this.flowing && !done(); attempt++) {
+      if (attempt) await sleep(Math.min(2000, 200 * 2 ** attempt));
+      await send();
     }
-    if (pk.id) pk.ackedDuringCrashes = true;
   }
 
   /** POST /payments with the key; true when the outcome is final (201). */
@@ -374,10 +380,10 @@ export class CrashTraffic {
       acked: false,
     };
     this.batches.push(batch);
-    for (let attempt = 0; attempt < 3 && this.flowing && !batch.acked; attempt++) {
-      if (attempt) await sleep(300);
-      await this.sendBatch(batch);
-    }
+    await this.untilAnswered(
+      () => batch.acked,
+      () => this.sendBatch(batch),
+    );
   }
 
   async sendBatch(batch: Batch): Promise<void> {
@@ -412,10 +418,10 @@ export class CrashTraffic {
     }
     const reg: Registration = { account: this.newAccount(), statuses: [], settled: false };
     this.registrations.push(reg);
-    for (let attempt = 0; attempt < 3 && this.flowing && !reg.settled; attempt++) {
-      if (attempt) await sleep(300);
-      await this.register(reg);
-    }
+    await this.untilAnswered(
+      () => reg.settled,
+      () => this.register(reg),
+    );
     if (reg.settled && !reg.account.token) await this.login(reg.account);
   }
 
