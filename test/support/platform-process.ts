@@ -115,8 +115,8 @@ export async function waitForReady(
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null)
-      throw new Error(`process exited (${child.exitCode}) before ready`);
+    if (child && (child.exitCode !== null || child.signalCode !== null))
+      throw new Error(`process exited (${child.exitCode ?? child.signalCode}) before ready`);
     try {
       const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(3000) });
       if (res.status === 200) return;
