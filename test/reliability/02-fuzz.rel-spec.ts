@@ -37,23 +37,7 @@ const CONCURRENCY = Number(process.env.RELIABILITY_FUZZ_CONCURRENCY ?? 8);
  * violations are counted in the figures but do not fail the run twice. Remove an entry
  * (and make its test a plain `it`) once fixed.
  */
-const KNOWN_BUGS: { id: string; matches: (v: Violation) => boolean }[] = [
-  {
-    id: 'analytics-rejected-errors-schema',
-    matches: (v) =>
-      v.request.startsWith('POST /api/v1/analytics/events') && /rejected\/\d+\/errors/.test(v.rule),
-  },
-  {
-    id: 'analytics-retention-schema',
-    matches: (v) =>
-      v.request.startsWith('GET /api/v1/analytics/retention') &&
-      /cohorts\/\d+\/(retained|rates)/.test(v.rule),
-  },
-  {
-    id: 'preferences-custom-not-object',
-    matches: (v) => /custom must be object/.test(v.rule),
-  },
-];
+const KNOWN_BUGS: { id: string; matches: (v: Violation) => boolean }[] = [];
 /** Operations without input whose answer depends on load, not on the request. */
 const SKIP = new Set(['GET /health/ready']);
 
@@ -679,10 +663,9 @@ describe(`fuzzing from /docs-json (${process.env.E2E_MODE ?? 'all'} mode)`, () =
     }
   }, 60_000);
 
-  // KNOWN BUG (reported, analytics): the 202 of POST /analytics/events documents
-  // `rejected[].errors` as strings, but each error is an object {field, message}.
-  it.failing(
-    'POST /analytics/events 202 matches its documented schema [known bug]',
+  // Was a known bug: `rejected[].errors` was documented as strings, not {field, message}.
+  it(
+    'POST /analytics/events 202 matches its documented schema',
     async () => {
       await ensureCallers();
       const op = ops.find((o) => o.method === 'POST' && o.path === '/api/v1/analytics/events')!;
@@ -705,10 +688,9 @@ describe(`fuzzing from /docs-json (${process.env.E2E_MODE ?? 'all'} mode)`, () =
     expect(res.status).toBe(200);
   }, 60_000);
 
-  // KNOWN BUG (reported, users): PATCH /users/me/preferences stores a `custom` that is not an
-  // object (e.g. a string), though the schema documents an object; GET then breaks its schema.
-  it.failing(
-    'PATCH /users/me/preferences refuses a custom that is not an object [known bug]',
+  // Was a known bug: a `custom` that is not an object was stored, breaking GET's schema.
+  it(
+    'PATCH /users/me/preferences refuses a custom that is not an object',
     async () => {
       await ensureCallers();
       const res = await api('PATCH', '/api/v1/users/me/preferences', {
@@ -720,10 +702,9 @@ describe(`fuzzing from /docs-json (${process.env.E2E_MODE ?? 'all'} mode)`, () =
     60_000,
   );
 
-  // KNOWN BUG (reported, analytics): GET /analytics/retention documents `retained[]` as strings
-  // and `rates[]` as non-nullable numbers; it answers numbers and null rates.
-  it.failing(
-    'GET /analytics/retention 200 matches its documented schema [known bug]',
+  // Was a known bug: `retained[]` was documented as strings and `rates[]` as non-nullable.
+  it(
+    'GET /analytics/retention 200 matches its documented schema',
     async () => {
       await ensureCallers();
       const op = ops.find((o) => o.method === 'GET' && o.path === '/api/v1/analytics/retention')!;

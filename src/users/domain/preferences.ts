@@ -121,6 +121,10 @@ export function patchPreferences(current: Preferences, patch: unknown): PatchRes
         break;
       }
       case 'custom': {
+        if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+          errors.push({ field: 'custom', message: 'custom must be a JSON object or null' });
+          break;
+        }
         const merged = value === null ? {} : applyMergePatch(current.custom, value);
         const problem = checkCustom(merged);
         if (problem) errors.push({ field: 'custom', message: problem });
