@@ -664,22 +664,18 @@ describe(`fuzzing from /docs-json (${process.env.E2E_MODE ?? 'all'} mode)`, () =
   }, 60_000);
 
   // Was a known bug: `rejected[].errors` was documented as strings, not {field, message}.
-  it(
-    'POST /analytics/events 202 matches its documented schema',
-    async () => {
-      await ensureCallers();
-      const op = ops.find((o) => o.method === 'POST' && o.path === '/api/v1/analytics/events')!;
-      const res = await api('POST', op.path, {
-        token: members[0].token,
-        body: { events: [{ event_id: 'e1', name: 'x', user_id: 'usr_someoneelse0000000000' }] },
-      });
-      expect(res.status).toBe(202);
-      expect(
-        validator.check(op, res.status, res.headers.get('content-type') ?? '', res.body, res.text),
-      ).toBeUndefined();
-    },
-    60_000,
-  );
+  it('POST /analytics/events 202 matches its documented schema', async () => {
+    await ensureCallers();
+    const op = ops.find((o) => o.method === 'POST' && o.path === '/api/v1/analytics/events')!;
+    const res = await api('POST', op.path, {
+      token: members[0].token,
+      body: { events: [{ event_id: 'e1', name: 'x', user_id: 'usr_someoneelse0000000000' }] },
+    });
+    expect(res.status).toBe(202);
+    expect(
+      validator.check(op, res.status, res.headers.get('content-type') ?? '', res.body, res.text),
+    ).toBeUndefined();
+  }, 60_000);
 
   // Was a known bug until the payments part answered `payments.user.export`.
   it('GET /users/me/export answers 200', async () => {
@@ -689,33 +685,25 @@ describe(`fuzzing from /docs-json (${process.env.E2E_MODE ?? 'all'} mode)`, () =
   }, 60_000);
 
   // Was a known bug: a `custom` that is not an object was stored, breaking GET's schema.
-  it(
-    'PATCH /users/me/preferences refuses a custom that is not an object',
-    async () => {
-      await ensureCallers();
-      const res = await api('PATCH', '/api/v1/users/me/preferences', {
-        token: members[1].token,
-        body: { custom: 'not an object' },
-      });
-      expectProblem(res, 400);
-    },
-    60_000,
-  );
+  it('PATCH /users/me/preferences refuses a custom that is not an object', async () => {
+    await ensureCallers();
+    const res = await api('PATCH', '/api/v1/users/me/preferences', {
+      token: members[1].token,
+      body: { custom: 'not an object' },
+    });
+    expectProblem(res, 400);
+  }, 60_000);
 
   // Was a known bug: `retained[]` was documented as strings and `rates[]` as non-nullable.
-  it(
-    'GET /analytics/retention 200 matches its documented schema',
-    async () => {
-      await ensureCallers();
-      const op = ops.find((o) => o.method === 'GET' && o.path === '/api/v1/analytics/retention')!;
-      const res = await api('GET', `${op.path}?from=2026-10-01&to=2026-11-26`, {
-        token: adminAccess,
-      });
-      expect(res.status).toBe(200);
-      expect(
-        validator.check(op, res.status, res.headers.get('content-type') ?? '', res.body, res.text),
-      ).toBeUndefined();
-    },
-    60_000,
-  );
+  it('GET /analytics/retention 200 matches its documented schema', async () => {
+    await ensureCallers();
+    const op = ops.find((o) => o.method === 'GET' && o.path === '/api/v1/analytics/retention')!;
+    const res = await api('GET', `${op.path}?from=2026-10-01&to=2026-11-26`, {
+      token: adminAccess,
+    });
+    expect(res.status).toBe(200);
+    expect(
+      validator.check(op, res.status, res.headers.get('content-type') ?? '', res.body, res.text),
+    ).toBeUndefined();
+  }, 60_000);
 });
