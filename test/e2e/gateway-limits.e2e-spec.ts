@@ -298,6 +298,13 @@ describe(`gateway rate limits (${mode} mode)`, () => {
       expectProblem(login, 503);
       expect(login.body.type).toMatch(/rate-limit-unavailable$/);
       expect(login.headers.get('retry-after')).toBeTruthy();
+      // Every auth route, not only those with a budget of their own: no unlimited sign-ups.
+      const register = await call(gw, 'POST', '/api/v1/auth/register', {
+        ...from(testIp()),
+        body: { email: 'down@example.com', password: 'Down-Passw0rd-123', name: 'Down' },
+      });
+      expectProblem(register, 503);
+      expect(register.body.type).toMatch(/rate-limit-unavailable$/);
       // RATE_LIMIT_FAIL_OPEN=true: other routes still answer, without limit headers.
       const open = await call(gw, 'GET', '/api/v1/probe', from(testIp()));
       expect(open.status).toBe(404);

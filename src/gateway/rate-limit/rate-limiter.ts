@@ -101,7 +101,7 @@ export class RateLimiter extends HttpEdgeHook {
       keys.push(`rl:user:${user}`);
     }
     req[LIMIT_STATE] = { user };
-    const refusal = await this.apply(reply, policies, keys);
+    const refusal = await this.apply(reply, policies, keys, this.policies.failsClosed(route));
     // Returning the reply after sending stops Fastify's lifecycle here.
     return refusal ? this.send(req, reply, refusal) : undefined;
   }
@@ -114,6 +114,7 @@ export class RateLimiter extends HttpEdgeHook {
     reply: FastifyReply,
     policies: Policy[],
     keys: string[],
+    authRoute = false,
   ): Promise<Refusal | undefined> {
     let results: RateLimitResult[];
     try {
@@ -121,7 +122,7 @@ export class RateLimiter extends HttpEdgeHook {
         policies.map((p, i) => ({ key: keys[i], limit: p.limit, windowMs: p.windowMs })),
       );
     } catch {
-      const closed = policies.some((p) => p.auth) || !this.failOpen;
+      const closed = authRoute || policies.some((p) => p.auth) || !this.failOpen;
       this.storeFailures.labels(closed ? 'closed' : 'open').inc();
       this.logger.warn(`rate limit store unavailable (${closed ? 'refusing' : 'allowing'})`);
       if (!closed) return undefined;

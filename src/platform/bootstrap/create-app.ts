@@ -17,6 +17,7 @@ import { requestIdOf } from '../http/request-id.js';
 import { createValidationPipe } from '../http/validation.js';
 import { InProcessBus } from '../transport/in-process.bus.js';
 import { InProcessServer } from '../transport/in-process.server.js';
+import { natsOptions } from '../transport/nats-options.js';
 import { PrefixedNatsServer } from '../transport/nats.server.js';
 import type { PartDefinition } from './part-definition.js';
 import { RootModule } from './root.module.js';
@@ -93,10 +94,7 @@ export async function startApp(
   if (serves.length) {
     const strategy = config.split
       ? new PrefixedNatsServer(
-          {
-            servers: [config.get('NATS_URL')!],
-            name: `platform-${serves.join('-')}-${process.pid}`,
-          },
+          natsOptions(config, `platform-${serves.join('-')}`),
           config.get('NATS_SUBJECT_PREFIX'),
         )
       : new InProcessServer(bus);
