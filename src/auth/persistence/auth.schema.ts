@@ -1,5 +1,8 @@
 import type { PartSchema } from '../../platform/database/index.js';
-import { outboxMigration } from '../../platform/outbox/outbox.migration.js';
+import {
+  outboxMigration,
+  outboxTraceContextMigration,
+} from '../../platform/outbox/outbox.migration.js';
 import {
   AuditEventEntity,
   CredentialEntity,
@@ -37,5 +40,6 @@ export const authSchema: PartSchema = {
     AuthSigningKeys0004,
     AuthOAuth0005,
     AuthFederatedIdentities0006,
+    outboxTraceContextMigration('auth'),
   ],
 };

@@ -15,6 +15,7 @@ import {
 import { MetricsService } from '../metrics/metrics.service.js';
 import { requestIdOf } from '../http/request-id.js';
 import { createValidationPipe } from '../http/validation.js';
+import { RpcTracing } from '../tracing/rpc-tracing.js';
 import { InProcessBus } from '../transport/in-process.bus.js';
 import { InProcessServer } from '../transport/in-process.server.js';
 import { natsOptions } from '../transport/nats-options.js';
@@ -79,6 +80,14 @@ export async function startApp(
     reply.header('x-request-id', req.id);
   });
   installEdgeHooks(fastify, config, app.get(MetricsService));
+  if (config.get('OTEL_EXPORTER_OTLP_ENDPOINT')) {
+    // HTTP server spans are named after the route pattern (`GET /api/v1/users/:user_id`).
+    const tracing = app.get(RpcTracing);
+    fastify.addHook('onRequest', async (req) => {
+      const route = req.routeOptions?.url;
+      if (route) tracing.nameHttpRoute(req.method, route);
+    });
+  }
   if (gateway) {
     await registerEdgePlugins(app, config);
     app.get(HttpEdgeHook, { strict: false }).install(fastify);

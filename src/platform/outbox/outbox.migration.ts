@@ -34,3 +34,22 @@ export function outboxMigration(schema: string): new () => MigrationInterface {
   Object.defineProperty(Migration, 'name', { value: 'Outbox0001' });
   return Migration;
 }
+
+/**
+ * The W3C trace context of the request that wrote the event (null without tracing), so its
+ * delivery continues that trace.
+ */
+export function outboxTraceContextMigration(schema: string): new () => MigrationInterface {
+  const s = quoteIdent(schema);
+  const Migration = class implements MigrationInterface {
+    async up(q: QueryRunner): Promise<void> {
+      await q.query(`ALTER TABLE ${s}.outbox ADD COLUMN trace_context jsonb`);
+    }
+
+    async down(q: QueryRunner): Promise<void> {
+      await q.query(`ALTER TABLE ${s}.outbox DROP COLUMN trace_context`);
+    }
+  };
+  Object.defineProperty(Migration, 'name', { value: 'Outbox0002TraceContext' });
+  return Migration;
+}
