@@ -1,8 +1,5 @@
 import type { PartSchema } from '../../platform/database/index.js';
-import {
-  outboxMigration,
-  outboxTraceContextMigration,
-} from '../../platform/outbox/outbox.migration.js';
+import { outboxMigrations } from '../../platform/outbox/outbox.migration.js';
 import {
   AuditEventEntity,
   CredentialEntity,
@@ -34,12 +31,11 @@ export const authSchema: PartSchema = {
   ],
   migrations: [
     AuthCreateTables0001,
-    outboxMigration('auth'),
+    ...outboxMigrations('auth'),
     AuthSessionRole0002,
     AuthCreateMfaTables0003,
     AuthSigningKeys0004,
     AuthOAuth0005,
     AuthFederatedIdentities0006,
-    outboxTraceContextMigration('auth'),
   ],
 };

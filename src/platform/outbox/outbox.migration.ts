@@ -5,7 +5,7 @@ import { quoteIdent } from '../database/migrator.js';
  * The outbox table of one part's schema: one row per (event, consumer), so each consumer's
  * delivery is retried on its own until acknowledged.
  */
-export function outboxMigration(schema: string): new () => MigrationInterface {
+function outboxTable(schema: string): new () => MigrationInterface {
   const s = quoteIdent(schema);
   const Migration = class implements MigrationInterface {
     async up(q: QueryRunner): Promise<void> {
@@ -39,7 +39,7 @@ export function outboxMigration(schema: string): new () => MigrationInterface {
  * The W3C trace context of the request that wrote the event (null without tracing), so its
  * delivery continues that trace.
  */
-export function outboxTraceContextMigration(schema: string): new () => MigrationInterface {
+function outboxTraceContext(schema: string): new () => MigrationInterface {
   const s = quoteIdent(schema);
   const Migration = class implements MigrationInterface {
     async up(q: QueryRunner): Promise<void> {
@@ -52,4 +52,9 @@ export function outboxTraceContextMigration(schema: string): new () => Migration
   };
   Object.defineProperty(Migration, 'name', { value: 'Outbox0002TraceContext' });
   return Migration;
+}
+
+/** The outbox migrations of one part's schema, in order: list them in its PartSchema. */
+export function outboxMigrations(schema: string): (new () => MigrationInterface)[] {
+  return [outboxTable(schema), outboxTraceContext(schema)];
 }
