@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { startPlatform, type Mode, type PlatformHandle } from '../support/platform-process.js';
 import {
   call,
@@ -257,6 +258,30 @@ describe(`gateway rate limits (${mode} mode)`, () => {
     },
     60_000,
   );
+
+  it('answers 504 problem+json to a request still unfinished after REQUEST_TIMEOUT_MS', async () => {
+    // The body never completes, so nothing past the edge ever runs: only the timeout answers.
+    const { hostname, port } = new URL(gw);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(
+          'POST /api/v1/users HTTP/1.1\r\nHost: platform\r\nContent-Type: application/json\r\n' +
+            `Content-Length: 100\r\nX-Forwarded-For: ${testIp()}\r\n\r\n{"email":`,
+        );
+      });
+      let text = '';
+      socket.on('data', (b: Buffer) => {
+        text += b.toString('utf8');
+        if (/\r\n\r\n[\s\S]*\}$/.test(text)) socket.destroy();
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 504 /);
+    expect(answer).toMatch(/content-type: application\/problem\+json/i);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    expect(body).toMatchObject({ status: 504, type: expect.stringMatching(/request-timeout$/) });
+  }, 60_000);
 
   splitOnly(
     'answers 504 when a part hangs and 503 when it is gone, as problems',
