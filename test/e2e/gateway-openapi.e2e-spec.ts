@@ -94,7 +94,7 @@ describe(`OpenAPI document (${process.env.E2E_MODE} mode)`, () => {
               problems.push(`${where} ${status}: no response schema`);
           }
         }
-        for (const status of ['429', '500', '502', '503', '504'])
+        for (const status of ['400', '429', '431', '500', '502', '503', '504'])
           if (!op.responses[status]) problems.push(`${where}: no ${status}`);
         if (op.requestBody && !op.responses['413']) problems.push(`${where}: no 413`);
       }

@@ -698,7 +698,7 @@ describe(`fuzzing from /docs-json (${process.env.E2E_MODE ?? 'all'} mode)`, () =
   it('GET /analytics/retention 200 matches its documented schema', async () => {
     await ensureCallers();
     const op = ops.find((o) => o.method === 'GET' && o.path === '/api/v1/analytics/retention')!;
-    const res = await api('GET', `${op.path}?from=2026-10-01&to=2026-11-26`, {
+    const res = await api('GET', `${op.path}?cohort=signup&from=2026-10-01&to=2026-11-26`, {
       token: adminAccess,
     });
     expect(res.status).toBe(200);

@@ -106,10 +106,21 @@ export function completeDocument(doc: OpenAPIObject, config: AppConfig): OpenAPI
         }
       }
       const responses = (op.responses ??= {}) as Json;
-      const hasInput = Boolean(op.requestBody) || (op.parameters ?? []).length > 0;
-      if (hasInput && !responses['400'] && !responses['422'] && !responses['4XX']) {
-        responses['400'] = problem('The request is malformed or fails validation (`errors[]`).');
+      const params = (op.parameters ?? []) as Json[];
+      const hasInput = Boolean(op.requestBody) || params.length > 0;
+      if (!responses['400'] && !responses['4XX']) {
+        responses['400'] = problem(
+          hasInput
+            ? 'The request is malformed or fails validation (`errors[]`).'
+            : 'The request is malformed (e.g. a body that is not valid JSON).',
+        );
       }
+      // Refused by the HTTP layer before any handler: a path segment over the router's limit,
+      // or headers over Node's.
+      if (params.some((p) => p.in === 'path')) {
+        responses['414'] ??= problem('A path segment of the URL is too long.');
+      }
+      responses['431'] ??= problem('The request headers are too large.');
       if (secured && !responses['401']) {
         responses['401'] = problem(
           'No valid access token (a `WWW-Authenticate` challenge says why).',
