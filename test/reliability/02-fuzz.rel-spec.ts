@@ -33,9 +33,9 @@ const SEED = Number(process.env.RELIABILITY_FUZZ_SEED ?? 20261125);
 const CONCURRENCY = Number(process.env.RELIABILITY_FUZZ_CONCURRENCY ?? 8);
 
 /**
- * Reported bugs, each reproduced on its own by an `it.failing` test below: their fuzzing
- * violations are counted in the figures but do not fail the run twice. Remove an entry
- * (and make its test a plain `it`) once fixed.
+ * Reported bugs (none open), each reproduced on its own by an `it.failing` test: their fuzzing
+ * violations are counted in the figures but do not fail the run twice. Remove an entry (and
+ * make its test a plain `it`) once fixed.
  */
 const KNOWN_BUGS: { id: string; matches: (v: Violation) => boolean }[] = [];
 /** Operations without input whose answer depends on load, not on the request. */
