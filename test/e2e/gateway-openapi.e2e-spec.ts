@@ -51,6 +51,21 @@ function lint(doc: unknown): Finding[] {
   }
 }
 
+/**
+ * Where an RFC mandates another error format, the document says so instead of problem+json:
+ * the OAuth 2.0 token, revocation and introspection endpoints answer RFC 6749 §5.2 errors
+ * (`{error, error_description}` as application/json), and the authorization endpoint shows an
+ * error that cannot go back to the client as an HTML page to the user (RFC 6749 §4.1.2.1).
+ */
+const RFC_ERROR_MEDIA: Record<string, string> = {
+  '/api/v1/oauth/token': 'application/json',
+  '/api/v1/oauth/revoke': 'application/json',
+  '/api/v1/oauth/introspect': 'application/json',
+  '/api/v1/oauth/authorize': 'text/html',
+};
+/** RFC 7009: a revocation answers 200 with an empty body. */
+const EMPTY_2XX = new Set(['POST /api/v1/oauth/revoke 200']);
+
 describe(`OpenAPI document (${process.env.E2E_MODE} mode)`, () => {
   it('passes the Spectral OpenAPI and OWASP rulesets with zero errors', async () => {
     const doc = await api('GET', '/docs-json');
@@ -82,15 +97,18 @@ describe(`OpenAPI document (${process.env.E2E_MODE} mode)`, () => {
         if (tokenRequired && !op.responses['401']) problems.push(`${where}: no 401`);
         for (const [status, res] of Object.entries<any>(op.responses)) {
           const content = res.content ?? {};
+          const types = Object.keys(content);
           if (Number(status) >= 400) {
-            const schema = content['application/problem+json']?.schema;
+            const problem = content['application/problem+json']?.schema;
+            const allowed = ['application/problem+json', RFC_ERROR_MEDIA[path]];
             if (
-              schema?.$ref !== '#/components/schemas/Problem' ||
-              Object.keys(content).length !== 1
+              !types.length ||
+              types.some((t) => !allowed.includes(t) || !content[t].schema) ||
+              (problem && problem.$ref !== '#/components/schemas/Problem')
             )
-              problems.push(`${where} ${status}: not problem+json`);
+              problems.push(`${where} ${status}: not problem+json (${types.join(', ')})`);
           } else if (/^2/.test(status) && !['202', '204'].includes(status)) {
-            if (!Object.keys(content).length)
+            if (!types.length && !EMPTY_2XX.has(`${where} ${status}`))
               problems.push(`${where} ${status}: no response schema`);
           }
         }
