@@ -1,6 +1,13 @@
-import { ConfigError } from './platform/config/load-config.js';
-import { startApp } from './platform/bootstrap/create-app.js';
-import { PARTS } from './parts.js';
+// Tracing starts before anything else is loaded (its HTTP instrumentation must patch node:http
+// before Fastify requires it), and only with a collector configured: otherwise no
+// OpenTelemetry code is loaded at all.
+if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+  const { startTracing } = await import('./platform/tracing/otel-sdk.js');
+  startTracing(process.env);
+}
+const { ConfigError } = await import('./platform/config/load-config.js');
+const { startApp } = await import('./platform/bootstrap/create-app.js');
+const { PARTS } = await import('./parts.js');
 
 try {
   const { config, url } = await startApp(PARTS);

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { startPlatform, type Mode, type PlatformHandle } from '../support/platform-process.js';
 import {
   call,
@@ -258,6 +259,30 @@ describe(`gateway rate limits (${mode} mode)`, () => {
     60_000,
   );
 
+  it('answers 504 problem+json to a request still unfinished after REQUEST_TIMEOUT_MS', async () => {
+    // The body never completes, so nothing past the edge ever runs: only the timeout answers.
+    const { hostname, port } = new URL(gw);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(
+          'POST /api/v1/users HTTP/1.1\r\nHost: platform\r\nContent-Type: application/json\r\n' +
+            `Content-Length: 100\r\nX-Forwarded-For: ${testIp()}\r\n\r\n{"email":`,
+        );
+      });
+      let text = '';
+      socket.on('data', (b: Buffer) => {
+        text += b.toString('utf8');
+        if (/\r\n\r\n[\s\S]*\}$/.test(text)) socket.destroy();
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 504 /);
+    expect(answer).toMatch(/content-type: application\/problem\+json/i);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    expect(body).toMatchObject({ status: 504, type: expect.stringMatching(/request-timeout$/) });
+  }, 60_000);
+
   splitOnly(
     'answers 504 when a part hangs and 503 when it is gone, as problems',
     async () => {
@@ -298,10 +323,10 @@ describe(`gateway rate limits (${mode} mode)`, () => {
       expectProblem(login, 503);
       expect(login.body.type).toMatch(/rate-limit-unavailable$/);
       expect(login.headers.get('retry-after')).toBeTruthy();
-      // Registration is an auth route too: no account is created while limits cannot be kept.
+      // Every auth route, not only those with a budget of their own: no unlimited sign-ups.
       const register = await call(gw, 'POST', '/api/v1/auth/register', {
         ...from(testIp()),
-        body: { email: 'store-down@example.com', password: 'Store-Down-Passw0rd!', name: 'Down' },
+        body: { email: 'down@example.com', password: 'Down-Passw0rd-123', name: 'Down' },
       });
       expectProblem(register, 503);
       expect(register.body.type).toMatch(/rate-limit-unavailable$/);

@@ -6,7 +6,7 @@ import type { RpcEnvelope } from '../../src/platform/transport/rpc-meta.js';
 import {
   Outbox,
   OutboxModule,
-  outboxMigration,
+  outboxMigrations,
   deliveryPattern,
   type DomainEvent,
 } from '../../src/platform/outbox/index.js';
@@ -33,7 +33,7 @@ class ConsumerController {
 const schema: PartSchema = {
   schema: 'payments',
   entities: [],
-  migrations: [outboxMigration('payments')],
+  migrations: [...outboxMigrations('payments')],
 };
 const consumers = { 'payments.thing.happened.v1': ['analytics'], 'payments.quiet.v1': [] };
 

@@ -4,6 +4,8 @@ import { ProblemException } from '../../src/platform/errors/problem.js';
 import { Rpc } from '../../src/platform/transport/decorators.js';
 import { RpcClient } from '../../src/platform/transport/rpc-client.js';
 import type { RpcEnvelope } from '../../src/platform/transport/rpc-meta.js';
+import { existsSync } from 'node:fs';
+import { startNats, type PrivateService } from '../reliability/support/private-services.js';
 import { createTestApp, type TestApp } from '../support/test-module.js';
 
 @Controller()
@@ -130,4 +132,64 @@ describe.each(modes)('transport between parts (%s)', (transport) => {
   it('resolves a handler that returns nothing', async () => {
     await expect(rpc.send('users.probe.void', {})).resolves.toBeUndefined();
   });
+});
+
+/** A status, or what the call answered instead of failing. */
+async function statusOf(call: Promise<unknown>): Promise<number> {
+  try {
+    await call;
+    return 200;
+  } catch (err) {
+    return err instanceof ProblemException ? err.getStatus() : -1;
+  }
+}
+
+// A private nats-server (never the shared one) is stopped hard under a running client.
+const natsServer = existsSync('/usr/sbin/nats-server') || !!process.env.NATS_URL;
+
+(natsServer ? describe : describe.skip)('transport over NATS while NATS is down', () => {
+  let nats: PrivateService;
+  let t: TestApp;
+  let rpc: RpcClient;
+
+  beforeAll(async () => {
+    nats = await startNats();
+    t = await createTestApp({
+      controllers: [ProbeController],
+      transport: 'nats',
+      env: { NATS_URL: nats.url, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+    });
+    rpc = t.get(RpcClient);
+  }, 30_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await nats?.destroy();
+  });
+
+  it('answers 503 part-unavailable (never 502) while NATS is down, and recovers', async () => {
+    expect(await statusOf(rpc.send('users.probe.void', {}))).toBe(200);
+    await nats.stop();
+    // A call already on its way when the connection dropped may time out (504); once the
+    // client knows, every call is refused at once with 503 problem+json.
+    const seen: number[] = [];
+    for (let i = 0; i < 50 && seen.at(-1) !== 503; i++) {
+      seen.push(await statusOf(rpc.send('users.probe.void', {}, {}, { timeoutMs: 500 })));
+    }
+    expect(seen.at(-1)).toBe(503);
+    expect(seen.filter((s) => s !== 503 && s !== 504)).toEqual([]);
+    const err = await failure(rpc.send('users.probe.echo', { n: 1 }, {}, { timeoutMs: 2000 }));
+    expect(err.problem).toMatchObject({
+      status: 503,
+      type: 'https://platform.dev/problems/part-unavailable',
+    });
+
+    await nats.start();
+    let back = 0;
+    for (let i = 0; i < 120 && back !== 200; i++) {
+      back = await statusOf(rpc.send('users.probe.void', {}, {}, { timeoutMs: 500 }));
+      if (back !== 200) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(back).toBe(200);
+  }, 90_000);
 });

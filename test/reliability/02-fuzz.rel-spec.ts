@@ -33,18 +33,11 @@ const SEED = Number(process.env.RELIABILITY_FUZZ_SEED ?? 20261125);
 const CONCURRENCY = Number(process.env.RELIABILITY_FUZZ_CONCURRENCY ?? 8);
 
 /**
- * Reported bugs, each reproduced on its own by an `it.failing` test below: their fuzzing
- * violations are counted in the figures but do not fail the run twice. Remove an entry
- * (and make its test a plain `it`) once fixed.
+ * Reported bugs (none open), each reproduced on its own by an `it.failing` test: their fuzzing
+ * violations are counted in the figures but do not fail the run twice. Remove an entry (and
+ * make its test a plain `it`) once fixed.
  */
-const KNOWN_BUGS: { id: string; matches: (v: Violation) => boolean }[] = [
-  {
-    id: 'analytics-retention-schema',
-    matches: (v) =>
-      v.request.startsWith('GET /api/v1/analytics/retention') &&
-      /cohorts\/\d+\/(retained|rates)/.test(v.rule),
-  },
-];
+const KNOWN_BUGS: { id: string; matches: (v: Violation) => boolean }[] = [];
 /** Operations without input whose answer depends on load, not on the request. */
 const SKIP = new Set(['GET /health/ready']);
 
@@ -720,21 +713,16 @@ describe(`fuzzing from /docs-json (${process.env.E2E_MODE ?? 'all'} mode)`, () =
     expect(Array.isArray(get.body.custom)).toBe(false);
   }, 60_000);
 
-  // KNOWN BUG (reported, analytics): GET /analytics/retention documents `retained[]` as strings
-  // and `rates[]` as non-nullable numbers; it answers numbers and null rates.
-  it.failing(
-    'GET /analytics/retention 200 matches its documented schema [known bug]',
-    async () => {
-      await ensureCallers();
-      const op = ops.find((o) => o.method === 'GET' && o.path === '/api/v1/analytics/retention')!;
-      const res = await api('GET', `${op.path}?from=2026-10-01&to=2026-11-26`, {
-        token: adminAccess,
-      });
-      expect(res.status).toBe(200);
-      expect(
-        validator.check(op, res.status, res.headers.get('content-type') ?? '', res.body, res.text),
-      ).toBeUndefined();
-    },
-    60_000,
-  );
+  // Was a known bug: `retained[]` was documented as strings and `rates[]` as non-nullable.
+  it('GET /analytics/retention 200 matches its documented schema', async () => {
+    await ensureCallers();
+    const op = ops.find((o) => o.method === 'GET' && o.path === '/api/v1/analytics/retention')!;
+    const res = await api('GET', `${op.path}?cohort=signup&from=2026-10-01&to=2026-11-26`, {
+      token: adminAccess,
+    });
+    expect(res.status).toBe(200);
+    expect(
+      validator.check(op, res.status, res.headers.get('content-type') ?? '', res.body, res.text),
+    ).toBeUndefined();
+  }, 60_000);
 });

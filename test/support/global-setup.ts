@@ -74,6 +74,7 @@ export default async function globalSetup() {
   process.env.E2E_URL = platform.url;
   process.env.E2E_MODE = mode;
   process.env.E2E_LOG_DIR = platform.logDir;
-  // Where the payments process serves /metrics (the gateway's port when all parts share one).
+  // Where the payments and auth processes serve /metrics (the gateway's port in all mode).
   process.env.E2E_PAYMENTS_URL = platform.procs.get('payments')?.healthUrl ?? platform.url;
+  process.env.E2E_AUTH_URL = platform.procs.get('auth')?.healthUrl ?? platform.url;
 }

@@ -20,6 +20,7 @@ import { MetricsModule } from '../../src/platform/metrics/metrics.module.js';
 import { InProcessBus } from '../../src/platform/transport/in-process.bus.js';
 import { InProcessServer } from '../../src/platform/transport/in-process.server.js';
 import { PrefixedNatsServer } from '../../src/platform/transport/nats.server.js';
+import { TracingModule } from '../../src/platform/tracing/tracing.module.js';
 import { TransportModule } from '../../src/platform/transport/transport.module.js';
 import { ProblemFilter } from '../../src/platform/http/problem.filter.js';
 import { dropDatabase } from './platform-process.js';
@@ -82,6 +83,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     imports: [
       ConfigModule.of(config),
       MetricsModule,
+      TracingModule.forRoot(config),
       KvModule,
       TransportModule.forRoot(bus),
       ...(opts.schemas?.length ? [DatabaseModule.forRoot(opts.schemas)] : []),

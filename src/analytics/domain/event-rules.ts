@@ -12,8 +12,14 @@ export const MAX_PROPERTIES_BYTES = 32 * 1024;
 /** Names the platform itself emits; only the platform's own delivery may record them. */
 export const RESERVED_NAME = /^(auth|users|payments|analytics|gateway)\./i;
 
+/** An event's rejection lists at most this many unknown fields (then one error per field). */
+export const MAX_UNKNOWN_FIELDS_LISTED = 10;
+/** Unknown field names are echoed back cut to this many characters. */
+export const FIELD_NAME_ECHO_MAX = 64;
+/** The most errors one rejected event can carry. */
+export const MAX_EVENT_ERRORS = MAX_UNKNOWN_FIELDS_LISTED + 6;
+
 const ID = /^[A-Za-z0-9._:@-]{1,128}$/;
-const MAX_SHOWN_KEY = 64;
 const ALLOWED = new Set(['event_id', 'name', 'user_id', 'anonymous_id', 'timestamp', 'properties']);
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
@@ -41,6 +47,11 @@ export interface CheckContext {
   actorUserId?: string;
 }
 
+function shorten(key: string): string {
+  if (key.length <= FIELD_NAME_ECHO_MAX) return key;
+  return [...key].slice(0, FIELD_NAME_ECHO_MAX - 1).join('') + '…';
+}
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -50,11 +61,10 @@ export function checkEvent(raw: unknown, ctx: CheckContext): CheckedEvent {
   if (!isPlainObject(raw)) {
     return { ok: false, errors: [{ field: '', message: 'an event must be a JSON object' }] };
   }
-  for (const key of Object.keys(raw)) {
-    if (ALLOWED.has(key)) continue;
-    // Echoed back in the answer: a long key is shortened (the documented field is at most 100).
-    const shown = key.length > MAX_SHOWN_KEY ? `${key.slice(0, MAX_SHOWN_KEY)}…` : key;
-    errors.push({ field: shown, message: `unknown field "${shown}"` });
+  const unknown = Object.keys(raw).filter((key) => !ALLOWED.has(key));
+  for (const key of unknown.slice(0, MAX_UNKNOWN_FIELDS_LISTED)) {
+    const name = shorten(key);
+    errors.push({ field: name, message: `unknown field "${name}"` });
   }
 
   const { event_id, name, user_id, anonymous_id, timestamp, properties } = raw;

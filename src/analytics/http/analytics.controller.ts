@@ -1,18 +1,25 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Post,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiPayloadTooLargeResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AnalyticsClient } from '../../contracts/analytics/analytics.client.js';
 import type { IngestResult } from '../../contracts/analytics/analytics.dto.js';
 import { ProblemException } from '../../platform/errors/index.js';
+import { ApiProblem } from '../../platform/http/api-problems.js';
 import { Meta, Public, Roles } from '../../platform/http/index.js';
 import type { RpcMeta } from '../../platform/transport/index.js';
 import { IngestBatchDto, IngestResultDto } from './dto/ingest.dto.js';
@@ -33,19 +40,14 @@ import {
 import { IngestAuthGuard, type IngestRequest } from './ingest-auth.guard.js';
 
 const MAX_BATCH_BYTES = 1024 * 1024;
-const PROBLEM = { description: 'problem+json', content: { 'application/problem+json': {} } };
-const ADMIN_ERRORS = [
-  ApiBearerAuth('bearer'),
-  ApiBadRequestResponse({ ...PROBLEM, description: 'Invalid query: errors[] names each field' }),
-  ApiUnauthorizedResponse({ ...PROBLEM, description: 'No valid access token' }),
-  ApiForbiddenResponse({ ...PROBLEM, description: 'Not an admin' }),
-];
-
-function adminDocs(): MethodDecorator {
-  return (target, key, descriptor) => {
-    for (const d of ADMIN_ERRORS) d(target, key, descriptor);
-  };
-}
+/** The documentation every admin query shares. */
+const adminDocs = () =>
+  applyDecorators(
+    ApiBearerAuth('bearer'),
+    ApiProblem(400, 'Invalid query: errors[] names each field'),
+    ApiProblem(401, 'No valid access token'),
+    ApiProblem(403, 'Not an admin'),
+  );
 
 @ApiTags('analytics')
 @Controller('analytics')
@@ -65,12 +67,9 @@ export class AnalyticsController {
       'timestamps more than 7 days back or 1 hour ahead are rejected. Counts include accepted events as soon as this returns.',
   })
   @ApiAcceptedResponse({ type: IngestResultDto, description: 'Outcome per event' })
-  @ApiBadRequestResponse({ ...PROBLEM, description: 'Not a batch, or more than 500 events' })
-  @ApiUnauthorizedResponse({
-    ...PROBLEM,
-    description: 'Neither a signed-in user nor a valid ingestion key',
-  })
-  @ApiPayloadTooLargeResponse({ ...PROBLEM, description: 'Body over 1 MB' })
+  @ApiProblem(400, 'Not a batch, or more than 500 events')
+  @ApiProblem(401, 'Neither a signed-in user nor a valid ingestion key')
+  @ApiProblem(413, 'Body over 1 MB')
   async ingest(
     @Body() body: IngestBatchDto,
     @Req() req: IngestRequest,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { MAX_LISTED_SESSIONS } from '../../contracts/auth/auth.dto.js';
 import { SessionKeys } from '../../contracts/auth/session-keys.js';
 import { newId } from '../../contracts/common/ids.js';
 import { KeyValueStore } from '../../platform/kv/key-value.store.js';
@@ -209,6 +210,7 @@ export class SessionService {
   }
 
   /** Live sessions of a user, newest first. */
+  /** The newest MAX_LISTED_SESSIONS active sessions of a user (the API documents that bound). */
   async listActive(userId: string): Promise<SessionEntity[]> {
     const now = new Date();
     return this.ds
@@ -219,6 +221,7 @@ export class SessionService {
       .andWhere('s.expires_at > :now', { now })
       .andWhere('s.idle_expires_at > :now', { now })
       .orderBy('s.created_at', 'DESC')
+      .take(MAX_LISTED_SESSIONS)
       .getMany();
   }
 }

@@ -3,10 +3,10 @@ import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import type {
@@ -19,6 +19,7 @@ import type {
 import { AuthClient } from '../../contracts/auth/auth.client.js';
 import { hasPrefix } from '../../contracts/common/ids.js';
 import { notFound } from '../../platform/errors/problem.js';
+import { ApiIdParam } from '../../platform/http/api-fields.js';
 import { Meta, Public } from '../../platform/http/auth.decorators.js';
 import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
 import { ApiLoginResult } from './api-login-result.js';
@@ -38,6 +39,7 @@ import {
   RegisteredUserResponse,
   SessionResponse,
   TokenPairResponse,
+  sessionList,
 } from './dto/auth-responses.dto.js';
 
 @ApiTags('auth')
@@ -96,7 +98,10 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiBearerAuth('bearer')
-  @ApiOperation({ summary: 'End the current session (its access tokens stop working at once)' })
+  @ApiOperation({
+    summary: 'End the current session (its access tokens stop working at once)',
+    description: 'Revokes the session of the access token; its refresh token stops working too.',
+  })
   @ApiNoContentResponse({ description: 'Signed out' })
   @ApiProblems(401)
   async logout(@Meta() meta: RpcMeta): Promise<void> {
@@ -105,8 +110,13 @@ export class AuthController {
 
   @Get('sessions')
   @ApiBearerAuth('bearer')
-  @ApiOperation({ summary: "The caller's active sessions" })
-  @ApiOkResponse({ type: [SessionResponse] })
+  @ApiOperation({
+    summary: "The caller's active sessions",
+    description:
+      'Newest first, with the IP and user agent each started from; `current` marks this one.',
+  })
+  @ApiExtraModels(SessionResponse)
+  @ApiOkResponse({ schema: sessionList() })
   @ApiProblems(401)
   sessions(@Meta() meta: RpcMeta): Promise<SessionDto[]> {
     return this.auth.listSessions(meta);
@@ -115,8 +125,12 @@ export class AuthController {
   @Delete('sessions/:id')
   @HttpCode(204)
   @ApiBearerAuth('bearer')
-  @ApiOperation({ summary: 'Revoke one of your sessions' })
-  @ApiParam({ name: 'id', example: 'ses_01hx3ka0b1c2d3e4f5g6' })
+  @ApiOperation({
+    summary: 'Revoke one of your sessions',
+    description:
+      "Its access and refresh tokens stop working at once. Another user's session answers 404.",
+  })
+  @ApiIdParam('id', 'ses', 'ses_01hx3ka0b1c2d3e4f5g6')
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiProblems(401, 404)
   async revokeSession(@Param('id') id: string, @Meta() meta: RpcMeta): Promise<void> {
@@ -127,7 +141,10 @@ export class AuthController {
   @Delete('sessions')
   @HttpCode(204)
   @ApiBearerAuth('bearer')
-  @ApiOperation({ summary: 'Revoke every session except the current one' })
+  @ApiOperation({
+    summary: 'Revoke every session except the current one',
+    description: 'Signs you out on every other device; this session stays signed in.',
+  })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiProblems(401)
   async revokeOthers(@Meta() meta: RpcMeta): Promise<void> {
@@ -137,7 +154,11 @@ export class AuthController {
   @Post('password/change')
   @HttpCode(204)
   @ApiBearerAuth('bearer')
-  @ApiOperation({ summary: 'Change your password (your other sessions are signed out)' })
+  @ApiOperation({
+    summary: 'Change your password (your other sessions are signed out)',
+    description:
+      'Needs the current password; the new one follows the same rules as at sign-up. A security mail is sent.',
+  })
   @ApiNoContentResponse({ description: 'Changed' })
   @ApiProblems(400, 401, 429)
   async changePassword(@Body() body: ChangePasswordRequest, @Meta() meta: RpcMeta): Promise<void> {
@@ -173,7 +194,10 @@ export class AuthController {
   @Public()
   @Post('email/verify')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Confirm an email address with the token from the mail' })
+  @ApiOperation({
+    summary: 'Confirm an email address with the token from the mail',
+    description: 'The token works once and expires; an unknown or used token answers 400.',
+  })
   @ApiNoContentResponse({ description: 'Verified' })
   @ApiProblems(400)
   async verifyEmail(@Body() body: VerifyEmailRequest, @Meta() meta: RpcMeta): Promise<void> {
@@ -183,7 +207,10 @@ export class AuthController {
   @Post('email/resend')
   @HttpCode(202)
   @ApiBearerAuth('bearer')
-  @ApiOperation({ summary: 'Send the verification mail again' })
+  @ApiOperation({
+    summary: 'Send the verification mail again',
+    description: 'Answers 202 even when the address is already verified (then no mail is sent).',
+  })
   @ApiAcceptedResponse({ description: 'Accepted' })
   @ApiProblems(401)
   async resendVerification(@Meta() meta: RpcMeta): Promise<void> {
@@ -192,7 +219,11 @@ export class AuthController {
 
   @Get('audit')
   @ApiBearerAuth('bearer')
-  @ApiOperation({ summary: 'Your security events, newest first (cursor pagination)' })
+  @ApiOperation({
+    summary: 'Your security events, newest first (cursor pagination)',
+    description:
+      'Sign-ins, failures, lockouts, password and two-factor changes, with IP and user agent.',
+  })
   @ApiOkResponse({ type: AuditPageResponse })
   @ApiProblems(400, 401)
   audit(@Query() query: AuditQuery, @Meta() meta: RpcMeta): Promise<AuditPageDto> {

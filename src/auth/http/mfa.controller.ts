@@ -38,7 +38,10 @@ export class MfaController {
 
   @Get()
   @ApiBearerAuth('bearer')
-  @ApiOperation({ summary: 'Whether two-factor authentication is on, and recovery codes left' })
+  @ApiOperation({
+    summary: 'Whether two-factor authentication is on, and recovery codes left',
+    description: 'Never shows the secret or the recovery codes.',
+  })
   @ApiOkResponse({ type: MfaStatusResponse })
   @ApiProblems(401)
   status(@Meta() meta: RpcMeta): Promise<MfaStatusDto> {

@@ -2,22 +2,20 @@ import { applyDecorators, Body, Controller, Get, Post, Query, Req, Res } from '@
 import {
   ApiBody,
   ApiConsumes,
-  ApiExtraModels,
   ApiOperation,
   ApiProduces,
   ApiQuery,
   ApiResponse,
   ApiTags,
-  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { AuthorizeView } from '../../contracts/auth/oauth.dto.js';
 import { OAuthServerClient } from '../../contracts/auth/oauth.client.js';
 import { ProblemException } from '../../platform/errors/problem.js';
+import { PROBLEM_REF } from '../../platform/http/api-problems.js';
 import { Meta, Public } from '../../platform/http/auth.decorators.js';
 import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
-import { ProblemResponse } from './dto/auth-responses.dto.js';
 import { renderPage } from './oauth-pages.js';
 import { FORM, paramsOf } from './oauth-request.js';
 
@@ -25,7 +23,7 @@ const COOKIE = 'oauth_browser';
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
 const HTML = { 'text/html': { schema: { type: 'string', maxLength: 20000 } } };
 const PROBLEM = {
-  'application/problem+json': { schema: { $ref: getSchemaPath(ProblemResponse) } },
+  'application/problem+json': { schema: { $ref: PROBLEM_REF } },
 };
 
 /**
@@ -119,7 +117,6 @@ const ApiAuthorizationQuery = () =>
   );
 
 @ApiTags('oauth')
-@ApiExtraModels(ProblemResponse)
 @Controller('oauth/authorize')
 export class OAuthAuthorizeController {
   constructor(private readonly oauth: OAuthServerClient) {}

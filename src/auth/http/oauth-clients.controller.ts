@@ -60,7 +60,10 @@ export class OAuthClientsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List OAuth clients, oldest first (admin)' })
+  @ApiOperation({
+    summary: 'List OAuth clients, oldest first (admin)',
+    description: "Cursor-paginated; a client's type says whether it has a secret, never shown.",
+  })
   @ApiOkResponse({ type: OAuthClientPageResponse })
   @ApiProblems(400, 401, 403)
   list(@Query() query: OAuthClientListQuery, @Meta() meta: RpcMeta): Promise<OAuthClientPageDto> {
@@ -68,7 +71,10 @@ export class OAuthClientsController {
   }
 
   @Get(':client_id')
-  @ApiOperation({ summary: 'An OAuth client (admin)' })
+  @ApiOperation({
+    summary: 'An OAuth client (admin)',
+    description: 'Its redirect URIs, allowed scopes and grant types; never its secret.',
+  })
   @ApiParam(CLIENT_ID)
   @ApiOkResponse({ type: OAuthClientResponse })
   @ApiProblems(401, 403, 404)

@@ -1,5 +1,5 @@
 import type { PartSchema } from '../../platform/database/index.js';
-import { outboxMigration } from '../../platform/outbox/outbox.migration.js';
+import { outboxMigrations } from '../../platform/outbox/outbox.migration.js';
 import {
   AuditEventEntity,
   CredentialEntity,
@@ -32,7 +32,7 @@ export const authSchema: PartSchema = {
   ],
   migrations: [
     AuthCreateTables0001,
-    outboxMigration('auth'),
+    ...outboxMigrations('auth'),
     AuthSessionRole0002,
     AuthCreateMfaTables0003,
     AuthSigningKeys0004,

@@ -30,6 +30,9 @@ export interface TokenPairDto {
   scope?: string;
 }
 
+/** Session lists hold at most this many sessions, the newest first. */
+export const MAX_LISTED_SESSIONS = 100;
+
 export interface SessionDto {
   id: string;
   created_at: string;

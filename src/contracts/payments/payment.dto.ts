@@ -109,10 +109,14 @@ export interface LedgerLineDto {
   created_at: string;
 }
 
+/** `LedgerDto.lines` holds at most this many lines (a payment has a handful). */
+export const MAX_LEDGER_LINES = 1000;
+
 export interface LedgerDto {
   payment_id: string;
+  /** The first MAX_LEDGER_LINES lines in booking order. */
   lines: LedgerLineDto[];
-  /** Sums per currency; `balanced` is true when every currency's debits equal its credits. */
+  /** Sums per currency over every line; `balanced` is true when every currency's debits equal its credits. */
   totals: Record<string, { debit: number; credit: number }>;
   balanced: boolean;
 }

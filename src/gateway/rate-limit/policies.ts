@@ -21,8 +21,8 @@ export interface Policies {
   /** The tighter per-IP budget of a route, by route pattern and method; undefined when none. */
   forRoute(route: string | undefined, method?: string): Policy | undefined;
   /**
-   * Whether the route is an auth route (`/auth/*`, `/oauth/*`: registration, sign-in, tokens,
-   * sessions), which fails closed when the store is down whatever RATE_LIMIT_FAIL_OPEN says.
+   * Whether a route is an auth route (`/auth/*`, `/oauth/*`): refused with 503 when the store
+   * is down, whatever RATE_LIMIT_FAIL_OPEN says (no unlimited sign-ups or guesses).
    */
   failsClosed(route: string | undefined): boolean;
 }
@@ -40,10 +40,13 @@ export function policiesFrom(config: AppConfig): Policies {
   const token = policy('token', config.get('RATE_LIMIT_TOKEN'), true);
   const social = policy('social', config.get('RATE_LIMIT_SOCIAL'), true);
   const cache = new Map<string, Policy | undefined>();
-  const match = (route: string, method: string): Policy | undefined => {
+  const restOf = (route: string): string | undefined => {
     const path = route.replace(/\/+$/, '').toLowerCase();
-    if (!path.startsWith(API_PREFIX + '/')) return undefined;
-    const rest = path.slice(API_PREFIX.length);
+    return path.startsWith(API_PREFIX + '/') ? path.slice(API_PREFIX.length) : undefined;
+  };
+  const match = (route: string, method: string): Policy | undefined => {
+    const rest = restOf(route);
+    if (rest === undefined) return undefined;
     if (rest === '/auth/login') return login;
     // The OAuth sign-in page takes passwords and codes: the sign-in budget (its GET does not).
     if (rest === '/oauth/authorize' && method === 'POST') return login;

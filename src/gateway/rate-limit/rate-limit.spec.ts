@@ -92,6 +92,11 @@ describe('budgets and policies', () => {
     expect(p.forRoute('/api/v1/oauth/authorize', 'POST')?.name).toBe('login');
     expect(p.forRoute('/api/v1/oauth/authorize', 'GET')).toBeUndefined();
     expect(p.forRoute('/api/v1/auth/logout')).toBeUndefined();
+    expect(p.failsClosed('/api/v1/auth/register')).toBe(true);
+    expect(p.failsClosed('/api/v1/oauth/token')).toBe(true);
+    expect(p.failsClosed('/api/v1/users/me')).toBe(false);
+    expect(p.failsClosed('/api/v1/payments/webhooks/stripe')).toBe(false);
+    expect(p.failsClosed(undefined)).toBe(false);
     expect(p.forRoute('/api/v1/users/:user_id')).toBeUndefined();
     expect(p.forRoute(undefined)).toBeUndefined();
     expect(p.ip.header).toBe('"ip";q=600;w=60');

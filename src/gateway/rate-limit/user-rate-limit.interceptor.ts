@@ -30,7 +30,8 @@ export class UserRateLimitInterceptor implements NestInterceptor {
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     state.user = actor;
     const policy = this.limiter.policies.user;
-    const refusal = await this.limiter.apply(reply, [policy], [`rl:user:${actor}`]);
+    const authRoute = this.limiter.policies.failsClosed(req.routeOptions?.url);
+    const refusal = await this.limiter.apply(reply, [policy], [`rl:user:${actor}`], authRoute);
     if (!refusal) return next.handle();
     throw new ProblemException(refusal.status, refusal.slug, refusal.detail, {
       headers: { 'retry-after': String(refusal.retryAfter), 'cache-control': 'no-store' },

@@ -2,15 +2,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { newId } from '../../contracts/common/ids.js';
 import { findCardNumber } from '../../contracts/payments/card-number.js';
-import type {
-  CreatePaymentCommand,
-  IdempotentResult,
-  LedgerDto,
-  ListPaymentsQuery,
-  PaymentDto,
-  PaymentPage,
-  RefundDto,
-  TrialBalanceDto,
+import {
+  MAX_LEDGER_LINES,
+  type CreatePaymentCommand,
+  type IdempotentResult,
+  type LedgerDto,
+  type ListPaymentsQuery,
+  type PaymentDto,
+  type PaymentPage,
+  type RefundDto,
+  type TrialBalanceDto,
 } from '../../contracts/payments/payment.dto.js';
 import {
   ProblemException,
@@ -298,7 +299,11 @@ export class PaymentsService {
     const actor = actorOf(meta);
     const payment = visible(await Payments.get(this.db.manager, String(id)), actor);
     const lines = await Ledger.linesOfPayment(this.db.manager, payment.id);
-    return { payment_id: payment.id, lines, ...totalsOf(lines) };
+    return {
+      payment_id: payment.id,
+      lines: lines.slice(0, MAX_LEDGER_LINES),
+      ...totalsOf(lines),
+    };
   }
 
   async trialBalance(meta: RpcMeta): Promise<TrialBalanceDto> {

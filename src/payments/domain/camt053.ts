@@ -77,6 +77,26 @@ function amountOf(node: unknown): { amount: number; currency: string } | undefin
   }
 }
 
+/** ISO 20022 lengths of the texts the reconciliation report echoes back. */
+const MAX35 = 35;
+const MAX140 = 140;
+/** IBAN2007Identifier, as the camt.053 schema defines it. */
+const IBAN = /^[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{1,30}$/;
+
+function bounded(value: string | undefined, max: number, what: string): string | undefined {
+  if (value !== undefined && value.length > max) {
+    throw new StatementFormatError(`${what} is longer than ${max} characters`);
+  }
+  return value;
+}
+
+function iban(value: string | undefined, what: string): string | undefined {
+  if (value !== undefined && !IBAN.test(value)) {
+    throw new StatementFormatError(`${what} is not an IBAN`);
+  }
+  return value;
+}
+
 export function parseCamt053(xml: string): ParsedStatement {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
     throw new StatementFormatError('document type declarations are not accepted');
@@ -95,7 +115,7 @@ export function parseCamt053(xml: string): ParsedStatement {
   const doc = parser.parse(xml) as Record<string, unknown>;
   const root = child(doc, 'Document', 'BkToCstmrStmt');
   if (!root) throw new StatementFormatError('not a camt.053 document (no Document/BkToCstmrStmt)');
-  const messageId = text(root, 'GrpHdr', 'MsgId');
+  const messageId = bounded(text(root, 'GrpHdr', 'MsgId'), MAX35, 'GrpHdr/MsgId');
   const statements = list(root, 'Stmt');
   if (!statements.length) throw new StatementFormatError('the statement has no Stmt');
 
@@ -104,9 +124,9 @@ export function parseCamt053(xml: string): ParsedStatement {
   let accountIban: string | undefined;
   let statementId: string | undefined;
   statements.forEach((stmt, s) => {
-    statementId ??= text(stmt, 'Id');
-    const iban = text(stmt, 'Acct', 'Id', 'IBAN');
-    accountIban ??= iban;
+    statementId ??= bounded(text(stmt, 'Id'), MAX35, 'Stmt/Id');
+    const accountOf = iban(text(stmt, 'Acct', 'Id', 'IBAN'), 'Stmt/Acct/Id/IBAN');
+    accountIban ??= accountOf;
     list(stmt, 'Ntry').forEach((ntry, n) => {
       const indicator = text(ntry, 'CdtDbtInd');
       const status = text(ntry, 'Sts', 'Cd') ?? text(ntry, 'Sts');
@@ -138,16 +158,19 @@ export function parseCamt053(xml: string): ParsedStatement {
           .filter(Boolean)
           .join(' ');
         credits.push({
-          entryKey: digest(`${iban ?? ''}|${baseKey}|${batched ? t : ''}`),
+          entryKey: digest(`${accountOf ?? ''}|${baseKey}|${batched ? t : ''}`),
           amount: txAmount.amount,
           currency: txAmount.currency,
           bookingDate,
           structuredReference: structured,
           remittanceText: ustrd || undefined,
           endToEndId: text(tx, 'Refs', 'EndToEndId'),
-          debtorName:
+          debtorName: bounded(
             text(tx, 'RltdPties', 'Dbtr', 'Nm') ?? text(tx, 'RltdPties', 'Dbtr', 'Pty', 'Nm'),
-          debtorIban: text(tx, 'RltdPties', 'DbtrAcct', 'Id', 'IBAN'),
+            MAX140,
+            'Dbtr/Nm',
+          ),
+          debtorIban: iban(text(tx, 'RltdPties', 'DbtrAcct', 'Id', 'IBAN'), 'DbtrAcct/Id/IBAN'),
           bankReference: bankRef,
         });
       });

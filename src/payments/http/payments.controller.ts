@@ -19,13 +19,14 @@ import {
   ApiExtraModels,
   ApiHeader,
   ApiOperation,
-  ApiParam,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PaymentsClient } from '../../contracts/payments/payments.client.js';
 import type { IdempotentResult } from '../../contracts/payments/payment.dto.js';
+import { ApiIdParam } from '../../platform/http/api-fields.js';
+import { ApiProblem } from '../../platform/http/api-problems.js';
 import { Meta, Public, Roles } from '../../platform/http/index.js';
 import type { RpcMeta } from '../../platform/transport/index.js';
 import {
@@ -37,7 +38,6 @@ import {
   LedgerResponse,
   PaymentPageResponse,
   PaymentResponse,
-  ProblemResponse,
   RecheckResponse,
   ReconciliationReportResponse,
   RefundResponse,
@@ -53,9 +53,8 @@ const IDEMPOTENCY_HEADER = {
   description:
     'A unique value per request (≤255 characters), kept 24 h per user. The same key and body replay the first answer with Idempotent-Replayed: true; another body → 422; while the first runs → 409.',
   example: '7b1c6d0e-8d7f-4a6e-9b5c-2f3d4e5f6a7b',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
 };
-const PROBLEM = { type: ProblemResponse, description: 'application/problem+json' };
-const PAYMENT_ID = { name: 'id', example: 'pay_0mhx3k2a1b9f3k2a1b9f3k2a1b' };
 
 const CAMT053_EXAMPLE = `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
@@ -103,25 +102,15 @@ export class PaymentsController {
     type: PaymentResponse,
     description: 'Created (or replayed: header Idempotent-Replayed: true)',
   })
-  @ApiResponse({
-    status: 400,
-    ...PROBLEM,
-    description: 'Invalid body, missing Idempotency-Key, or a card number in the body',
-  })
-  @ApiResponse({ status: 401, ...PROBLEM })
-  @ApiResponse({ status: 402, ...PROBLEM, description: 'The provider refused the payment' })
-  @ApiResponse({ status: 409, ...PROBLEM, description: 'A request with this key is still running' })
-  @ApiResponse({
-    status: 422,
-    ...PROBLEM,
-    description:
-      'Key reused with another body, or the method has no provider keys configured (missing_setting)',
-  })
-  @ApiResponse({
-    status: 502,
-    ...PROBLEM,
-    description: 'Provider unreachable; retry with the same key',
-  })
+  @ApiProblem(400, 'Invalid body, missing Idempotency-Key, or a card number in the body')
+  @ApiProblem(401)
+  @ApiProblem(402, 'The provider refused the payment')
+  @ApiProblem(409, 'A request with this key is still running')
+  @ApiProblem(
+    422,
+    'Key reused with another body, or the method has no provider keys configured (missing_setting)',
+  )
+  @ApiProblem(502, 'Provider unreachable; retry with the same key')
   async create(
     @Body() body: CreatePaymentRequest,
     @Headers('idempotency-key') key: string | undefined,
@@ -138,8 +127,8 @@ export class PaymentsController {
     description: 'Newest first. Members see their own payments; admins see all.',
   })
   @ApiResponse({ status: 200, type: PaymentPageResponse })
-  @ApiResponse({ status: 400, ...PROBLEM })
-  @ApiResponse({ status: 401, ...PROBLEM })
+  @ApiProblem(400)
+  @ApiProblem(401)
   list(@Query() query: ListPaymentsRequest, @Meta() meta: RpcMeta) {
     return this.payments.list(query, meta);
   }
@@ -153,8 +142,8 @@ export class PaymentsController {
       'Debits and credits of every account per currency; `balanced` is true when they are equal.',
   })
   @ApiResponse({ status: 200, type: TrialBalanceResponse })
-  @ApiResponse({ status: 401, ...PROBLEM })
-  @ApiResponse({ status: 403, ...PROBLEM })
+  @ApiProblem(401)
+  @ApiProblem(403)
   trialBalance(@Meta() meta: RpcMeta) {
     return this.payments.trialBalance(meta);
   }
@@ -170,6 +159,7 @@ export class PaymentsController {
   @ApiHeader({
     name: 'Stripe-Signature',
     required: true,
+    schema: { type: 'string', maxLength: 1024, pattern: '^t=\\d+,' },
     example: 't=1732500000,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd',
   })
   @ApiBody({
@@ -193,8 +183,8 @@ export class PaymentsController {
     },
   })
   @ApiResponse({ status: 200, type: WebhookAckResponse })
-  @ApiResponse({ status: 400, ...PROBLEM, description: 'Bad signature' })
-  @ApiResponse({ status: 422, ...PROBLEM, description: 'STRIPE_WEBHOOK_SECRET is not set' })
+  @ApiProblem(400, 'Bad signature')
+  @ApiProblem(422, 'STRIPE_WEBHOOK_SECRET is not set')
   stripeWebhook(
     @Req() req: RawBodyRequest<FastifyRequest>,
     @Headers('stripe-signature') signature: string | undefined,
@@ -215,21 +205,34 @@ export class PaymentsController {
   @ApiHeader({
     name: 'PAYPAL-TRANSMISSION-ID',
     required: true,
+    schema: { type: 'string', maxLength: 64 },
     example: '69cd13f0-d67a-11e5-baa3-778b53f4ae55',
   })
-  @ApiHeader({ name: 'PAYPAL-TRANSMISSION-TIME', required: true, example: '2026-11-25T03:00:00Z' })
+  @ApiHeader({
+    name: 'PAYPAL-TRANSMISSION-TIME',
+    required: true,
+    example: '2026-11-25T03:00:00Z',
+    schema: { type: 'string', format: 'date-time', maxLength: 40 },
+  })
   @ApiHeader({
     name: 'PAYPAL-TRANSMISSION-SIG',
     required: true,
+    schema: { type: 'string', maxLength: 1024, pattern: '^[A-Za-z0-9+/=]+$' },
     example:
       'lmI95Jx3Y9nhR5SJWlHVIWpg4AgFk7n9bCHSRxbrd8A9zrhdu2rMyFrmz+Zjh3s3boXB07VXCXUZy/UFzUlnGJn0wDugt7FlSvdKeIJenLRemUxYCPVoEZzg9VFNqOa48gMkvF+XTpxBeUx/kWy6B5cp7GkT2+pOowfRK7OaynuxUoKW3JcMWw272VKjLTtTAShncla7tGF+55rxyt2KNZIIqxNMJ48RDZheGU5w1npu9dZHnPgTXB9iomeVRoD8O/jhRpnKsGrDschyNdkeh81BJJMH4Ctc6lnCCquoP/GzCzz33MMsNdid7vL/NIWaCsekQpW26FpWPi/tfj8nLA==',
   })
   @ApiHeader({
     name: 'PAYPAL-CERT-URL',
     required: true,
+    schema: { type: 'string', format: 'uri', maxLength: 2048 },
     example: 'https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-1d93a270',
   })
-  @ApiHeader({ name: 'PAYPAL-AUTH-ALGO', required: true, example: 'SHA256withRSA' })
+  @ApiHeader({
+    name: 'PAYPAL-AUTH-ALGO',
+    required: true,
+    example: 'SHA256withRSA',
+    schema: { type: 'string', maxLength: 32, pattern: '^[A-Za-z0-9]+$' },
+  })
   @ApiBody({
     schema: { type: 'object' },
     examples: {
@@ -247,13 +250,9 @@ export class PaymentsController {
     },
   })
   @ApiResponse({ status: 200, type: WebhookAckResponse })
-  @ApiResponse({ status: 400, ...PROBLEM, description: 'PayPal did not confirm the signature' })
-  @ApiResponse({ status: 422, ...PROBLEM, description: 'PayPal keys or PAYPAL_WEBHOOK_ID not set' })
-  @ApiResponse({
-    status: 502,
-    ...PROBLEM,
-    description: 'PayPal could not be asked (PayPal retries)',
-  })
+  @ApiProblem(400, 'PayPal did not confirm the signature')
+  @ApiProblem(422, 'PayPal keys or PAYPAL_WEBHOOK_ID not set')
+  @ApiProblem(502, 'PayPal could not be asked (PayPal retries)')
   paypalWebhook(@Req() req: RawBodyRequest<FastifyRequest>, @Meta() meta: RpcMeta) {
     const raw = req.rawBody ?? Buffer.from('');
     const headers: Record<string, string> = {};
@@ -274,10 +273,10 @@ export class PaymentsController {
   @ApiConsumes('application/xml', 'text/xml')
   @ApiBody({ schema: { type: 'string', example: CAMT053_EXAMPLE } })
   @ApiResponse({ status: 200, type: ReconciliationReportResponse })
-  @ApiResponse({ status: 400, ...PROBLEM, description: 'Not a camt.053 document' })
-  @ApiResponse({ status: 401, ...PROBLEM })
-  @ApiResponse({ status: 403, ...PROBLEM })
-  @ApiResponse({ status: 415, ...PROBLEM, description: 'Send application/xml' })
+  @ApiProblem(400, 'Not a camt.053 document')
+  @ApiProblem(401)
+  @ApiProblem(403)
+  @ApiProblem(415, 'Send application/xml')
   @HttpCode(200)
   importStatement(@Body() xml: string, @Meta() meta: RpcMeta) {
     return this.payments.importStatement(typeof xml === 'string' ? xml : '', meta);
@@ -292,8 +291,8 @@ export class PaymentsController {
     description: 'The same job runs on its own every PAYMENTS_RECHECK_INTERVAL_MS.',
   })
   @ApiResponse({ status: 200, type: RecheckResponse })
-  @ApiResponse({ status: 401, ...PROBLEM })
-  @ApiResponse({ status: 403, ...PROBLEM })
+  @ApiProblem(401)
+  @ApiProblem(403)
   recheck(@Meta() meta: RpcMeta) {
     return this.payments.recheck(meta);
   }
@@ -301,10 +300,10 @@ export class PaymentsController {
   @Get(':id')
   @ApiBearerAuth('bearer')
   @ApiOperation({ summary: 'Get a payment', description: "Another member's payment answers 404." })
-  @ApiParam(PAYMENT_ID)
+  @ApiIdParam('id', 'pay', 'pay_0mhx3k2a1b9f3k2a1b9f3k2a1b', 'A payment id (pay_…)')
   @ApiResponse({ status: 200, type: PaymentResponse })
-  @ApiResponse({ status: 401, ...PROBLEM })
-  @ApiResponse({ status: 404, ...PROBLEM })
+  @ApiProblem(401)
+  @ApiProblem(404)
   get(@Param('id') id: string, @Meta() meta: RpcMeta) {
     return this.payments.get(id, meta);
   }
@@ -316,16 +315,12 @@ export class PaymentsController {
     summary: 'Capture an approved PayPal payment',
     description: 'After the payer approved the order at PayPal. Capturing twice changes nothing.',
   })
-  @ApiParam(PAYMENT_ID)
+  @ApiIdParam('id', 'pay', 'pay_0mhx3k2a1b9f3k2a1b9f3k2a1b', 'A payment id (pay_…)')
   @ApiResponse({ status: 200, type: PaymentResponse })
-  @ApiResponse({ status: 401, ...PROBLEM })
-  @ApiResponse({ status: 404, ...PROBLEM })
-  @ApiResponse({
-    status: 409,
-    ...PROBLEM,
-    description: 'Not approved yet, not PayPal, or not capturable',
-  })
-  @ApiResponse({ status: 502, ...PROBLEM })
+  @ApiProblem(401)
+  @ApiProblem(404)
+  @ApiProblem(409, 'Not approved yet, not PayPal, or not capturable')
+  @ApiProblem(502)
   capture(@Param('id') id: string, @Meta() meta: RpcMeta) {
     return this.payments.capture(id, meta);
   }
@@ -338,11 +333,11 @@ export class PaymentsController {
     description:
       'A payment waiting for the payer (requires_action), or an approved PayPal order not captured yet. Card payments are canceled at Stripe too. Canceling twice changes nothing.',
   })
-  @ApiParam(PAYMENT_ID)
+  @ApiIdParam('id', 'pay', 'pay_0mhx3k2a1b9f3k2a1b9f3k2a1b', 'A payment id (pay_…)')
   @ApiResponse({ status: 200, type: PaymentResponse })
-  @ApiResponse({ status: 401, ...PROBLEM })
-  @ApiResponse({ status: 404, ...PROBLEM })
-  @ApiResponse({ status: 409, ...PROBLEM, description: 'Already completed, failed or refunded' })
+  @ApiProblem(401)
+  @ApiProblem(404)
+  @ApiProblem(409, 'Already completed, failed or refunded')
   cancel(@Param('id') id: string, @Meta() meta: RpcMeta) {
     return this.payments.cancel(id, meta);
   }
@@ -356,23 +351,15 @@ export class PaymentsController {
     description:
       'Partial refunds until the amount is used up. A wire refund is recorded at once with the payout instruction for the bank transfer back.',
   })
-  @ApiParam(PAYMENT_ID)
+  @ApiIdParam('id', 'pay', 'pay_0mhx3k2a1b9f3k2a1b9f3k2a1b', 'A payment id (pay_…)')
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({ status: 201, type: RefundResponse })
-  @ApiResponse({ status: 400, ...PROBLEM })
-  @ApiResponse({ status: 401, ...PROBLEM })
-  @ApiResponse({ status: 403, ...PROBLEM })
-  @ApiResponse({ status: 404, ...PROBLEM })
-  @ApiResponse({
-    status: 409,
-    ...PROBLEM,
-    description: 'Not refundable (not paid, already refunded) or another refund running',
-  })
-  @ApiResponse({
-    status: 422,
-    ...PROBLEM,
-    description: 'More than what is left to refund, or key reused with another body',
-  })
+  @ApiProblem(400)
+  @ApiProblem(401)
+  @ApiProblem(403)
+  @ApiProblem(404)
+  @ApiProblem(409, 'Not refundable (not paid, already refunded) or another refund running')
+  @ApiProblem(422, 'More than what is left to refund, or key reused with another body')
   async refund(
     @Param('id') id: string,
     @Body() body: CreateRefundRequest,
@@ -393,10 +380,10 @@ export class PaymentsController {
     description:
       'The double-entry lines booked for this payment (minor units); `balanced` per currency.',
   })
-  @ApiParam(PAYMENT_ID)
+  @ApiIdParam('id', 'pay', 'pay_0mhx3k2a1b9f3k2a1b9f3k2a1b', 'A payment id (pay_…)')
   @ApiResponse({ status: 200, type: LedgerResponse })
-  @ApiResponse({ status: 401, ...PROBLEM })
-  @ApiResponse({ status: 404, ...PROBLEM })
+  @ApiProblem(401)
+  @ApiProblem(404)
   ledger(@Param('id') id: string, @Meta() meta: RpcMeta) {
     return this.payments.ledger(id, meta);
   }

@@ -89,7 +89,10 @@ export function paymentDto(p: PaymentRow): PaymentDto {
     amount_refunded: p.amount_refunded,
     amount_received: p.amount_received,
     next_action: p.status === 'requires_action' ? p.next_action : null,
-    failure: p.failure_code ? { code: p.failure_code, message: p.failure_message ?? '' } : null,
+    // Provider texts, held to the lengths the API documents.
+    failure: p.failure_code
+      ? { code: p.failure_code.slice(0, 100), message: (p.failure_message ?? '').slice(0, 500) }
+      : null,
     created_at: iso(p.created_at),
     updated_at: iso(p.updated_at),
   };

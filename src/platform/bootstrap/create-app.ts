@@ -15,8 +15,10 @@ import {
 import { MetricsService } from '../metrics/metrics.service.js';
 import { requestIdOf } from '../http/request-id.js';
 import { createValidationPipe } from '../http/validation.js';
+import { RpcTracing } from '../tracing/rpc-tracing.js';
 import { InProcessBus } from '../transport/in-process.bus.js';
 import { InProcessServer } from '../transport/in-process.server.js';
+import { natsOptions } from '../transport/nats-options.js';
 import { PrefixedNatsServer } from '../transport/nats.server.js';
 import type { PartDefinition } from './part-definition.js';
 import { RootModule } from './root.module.js';
@@ -78,6 +80,14 @@ export async function startApp(
     reply.header('x-request-id', req.id);
   });
   installEdgeHooks(fastify, config, app.get(MetricsService));
+  if (config.get('OTEL_EXPORTER_OTLP_ENDPOINT')) {
+    // HTTP server spans are named after the route pattern (`GET /api/v1/users/:user_id`).
+    const tracing = app.get(RpcTracing);
+    fastify.addHook('onRequest', async (req) => {
+      const route = req.routeOptions?.url;
+      if (route) tracing.nameHttpRoute(req.method, route);
+    });
+  }
   if (gateway) {
     await registerEdgePlugins(app, config);
     app.get(HttpEdgeHook, { strict: false }).install(fastify);
@@ -93,10 +103,7 @@ export async function startApp(
   if (serves.length) {
     const strategy = config.split
       ? new PrefixedNatsServer(
-          {
-            servers: [config.get('NATS_URL')!],
-            name: `platform-${serves.join('-')}-${process.pid}`,
-          },
+          natsOptions(config, `platform-${serves.join('-')}`),
           config.get('NATS_SUBJECT_PREFIX'),
         )
       : new InProcessServer(bus);

@@ -6,6 +6,7 @@ import { HealthModule } from '../health/health.module.js';
 import { KvModule } from '../kv/kv.module.js';
 import { LoggingModule } from '../logging/logging.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { TracingModule } from '../tracing/tracing.module.js';
 import { InProcessBus } from '../transport/in-process.bus.js';
 import { TransportModule } from '../transport/transport.module.js';
 import type { PartDefinition } from './part-definition.js';
@@ -29,6 +30,7 @@ export class RootModule {
         ConfigModule.of(config),
         LoggingModule.forRoot(),
         MetricsModule,
+        TracingModule.forRoot(config),
         KvModule,
         TransportModule.forRoot(bus),
         ...(schemas.length ? [DatabaseModule.forRoot(schemas)] : []),

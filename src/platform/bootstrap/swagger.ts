@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from '../config/config.js';
+import { PROBLEM_REF, PROBLEM_SCHEMA } from '../http/api-problems.js';
 
 type Json = Record<string, any>;
 
@@ -13,43 +14,6 @@ const TAGS: Record<string, string> = {
   users: 'Profiles, preferences, roles and the user registry',
   payments: 'Payments (Stripe, PayPal, wire transfers), refunds, webhooks and the ledger',
   analytics: 'Event ingestion and metrics over them',
-};
-
-/** RFC 9457 problem details, the body of every error. */
-const PROBLEM_SCHEMA = {
-  type: 'object',
-  description: 'RFC 9457 problem details (`application/problem+json`).',
-  required: ['type', 'title', 'status'],
-  properties: {
-    type: {
-      type: 'string',
-      format: 'uri',
-      maxLength: 200,
-      example: 'https://platform.dev/problems/rate-limited',
-    },
-    title: { type: 'string', maxLength: 100, example: 'Too Many Requests' },
-    status: { type: 'integer', format: 'int32', minimum: 400, maximum: 599, example: 429 },
-    detail: { type: 'string', maxLength: 1000, example: 'Too many requests. Retry in 12 s.' },
-    instance: { type: 'string', maxLength: 2048, example: '/api/v1/auth/login' },
-    request_id: {
-      type: 'string',
-      maxLength: 128,
-      example: '0b8f5e8e-4f0e-4a57-9a43-3f1c2d1e9b10',
-    },
-    errors: {
-      type: 'array',
-      maxItems: 100,
-      description: 'Validation errors, one per offending field.',
-      items: {
-        type: 'object',
-        required: ['field', 'message'],
-        properties: {
-          field: { type: 'string', maxLength: 200, example: 'email' },
-          message: { type: 'string', maxLength: 500, example: 'email must be an email' },
-        },
-      },
-    },
-  },
 };
 
 const HEADERS: Json = {
@@ -81,7 +45,7 @@ const problem = (description: string, extraHeaders: string[] = []) => ({
       { $ref: `#/components/headers/${h}` },
     ]),
   ),
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  content: { 'application/problem+json': { schema: { $ref: PROBLEM_REF } } },
 });
 
 /**
@@ -135,11 +99,28 @@ export function completeDocument(doc: OpenAPIObject, config: AppConfig): OpenAPI
       if (secured && /\/admin(\/|$)/.test(path)) {
         op.security = op.security.map((s: Json) => ('bearer' in s ? { adminBearer: s.bearer } : s));
       }
-      const responses = (op.responses ??= {}) as Json;
-      const hasInput = Boolean(op.requestBody) || (op.parameters ?? []).length > 0;
-      if (hasInput && !responses['400'] && !responses['422'] && !responses['4XX']) {
-        responses['400'] = problem('The request is malformed or fails validation (`errors[]`).');
+      // A text body (e.g. XML) is at most BODY_LIMIT_BYTES, so at most that many characters.
+      for (const media of Object.values(op.requestBody?.content ?? {}) as Json[]) {
+        if (media.schema?.type === 'string') {
+          media.schema.maxLength ??= config.get('BODY_LIMIT_BYTES');
+        }
       }
+      const responses = (op.responses ??= {}) as Json;
+      const params = (op.parameters ?? []) as Json[];
+      const hasInput = Boolean(op.requestBody) || params.length > 0;
+      if (!responses['400'] && !responses['4XX']) {
+        responses['400'] = problem(
+          hasInput
+            ? 'The request is malformed or fails validation (`errors[]`).'
+            : 'The request is malformed (e.g. a body that is not valid JSON).',
+        );
+      }
+      // Refused by the HTTP layer before any handler: a path segment over the router's limit,
+      // or headers over Node's.
+      if (params.some((p) => p.in === 'path')) {
+        responses['414'] ??= problem('A path segment of the URL is too long.');
+      }
+      responses['431'] ??= problem('The request headers are too large.');
       if (secured && !responses['401']) {
         responses['401'] = problem(
           'No valid access token (a `WWW-Authenticate` challenge says why).',
@@ -160,13 +141,21 @@ export function completeDocument(doc: OpenAPIObject, config: AppConfig): OpenAPI
           'Retry-After': { $ref: '#/components/headers/Retry-After' },
         };
       }
+      if (op.requestBody) {
+        responses['413'] ??= problem('The body is larger than BODY_LIMIT_BYTES.');
+        responses['415'] ??= problem('The body is not in a documented media type.');
+      }
       if (!responses['500'])
         responses['500'] = problem('Unexpected error (no details are disclosed).');
+      responses['502'] ??= problem('A part of the platform failed to answer.');
       if (!responses['503']) {
         responses['503'] = problem('A part of the platform or its store is unavailable.', [
           'Retry-After',
         ]);
       }
+      responses['504'] ??= problem(
+        'No answer in time (REQUEST_TIMEOUT_MS at the edge, RPC_TIMEOUT_MS between parts).',
+      );
       for (const res of Object.values(responses) as Json[]) {
         if (res.$ref) continue;
         res.headers = {

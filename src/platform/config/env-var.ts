@@ -50,7 +50,15 @@ function make<T>(opts: Opts<T>, convert: (raw: string) => T, show: (v: T) => str
   };
 }
 
-export function str(opts: Opts<string> & { choices?: readonly string[]; minLength?: number }) {
+export function str(
+  opts: Opts<string> & {
+    choices?: readonly string[];
+    minLength?: number;
+    /** Most characters (e.g. what the API documents for a value it shows). */
+    maxLength?: number;
+    pattern?: RegExp;
+  },
+) {
   return make<string>(
     opts,
     (raw) => {
@@ -59,6 +67,12 @@ export function str(opts: Opts<string> & { choices?: readonly string[]; minLengt
       }
       if (opts.minLength && Buffer.byteLength(raw) < opts.minLength) {
         throw new EnvError(`must be at least ${opts.minLength} bytes`);
+      }
+      if (opts.maxLength && [...raw].length > opts.maxLength) {
+        throw new EnvError(`must be at most ${opts.maxLength} characters`);
+      }
+      if (opts.pattern && !opts.pattern.test(raw)) {
+        throw new EnvError(`must match ${opts.pattern.source}`);
       }
       return raw;
     },

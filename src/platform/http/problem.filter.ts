@@ -3,10 +3,46 @@ import { throwError } from 'rxjs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { PROBLEM_BASE, titleFor } from '../errors/problem.js';
+import { PROBLEM_BASE, titleFor, type FieldError, type Problem } from '../errors/problem.js';
+import { PROBLEM_SCHEMA } from './api-problems.js';
 import { toProblem } from './to-problem.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
+
+const LIMITS = PROBLEM_SCHEMA.properties;
+const ERROR_LIMITS = LIMITS.errors.items.properties;
+
+/** `text` cut to `max` characters (code points), marked with an ellipsis when cut. */
+function clip(text: unknown, max: number): unknown {
+  if (typeof text !== 'string' || text.length <= max) return text;
+  const chars = [...text];
+  return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
+}
+
+/**
+ * The HTTP body of a problem, held to the limits the OpenAPI document states: a message
+ * built from client input (an unknown field's name, a long path) never makes it longer.
+ */
+function problemBody(problem: Problem, req: FastifyRequest): Problem {
+  const body: Problem = {
+    ...problem,
+    type: clip(problem.type, LIMITS.type.maxLength) as string,
+    title: clip(problem.title, LIMITS.title.maxLength) as string,
+    detail: clip(problem.detail, LIMITS.detail.maxLength) as string | undefined,
+    instance: clip(req.url?.split('?')[0], LIMITS.instance.maxLength),
+    request_id: req.id,
+  };
+  if (body.detail === undefined) delete body.detail;
+  if (Array.isArray(problem.errors)) {
+    body.errors = problem.errors
+      .slice(0, LIMITS.errors.maxItems)
+      .map((e: FieldError): FieldError => ({
+        field: clip(e.field, ERROR_LIMITS.field.maxLength) as string,
+        message: clip(e.message, ERROR_LIMITS.message.maxLength) as string,
+      }));
+  }
+  return body;
+}
 
 /**
  * The single exception filter. Over HTTP it writes RFC 9457 problem+json; in a message handler
@@ -40,7 +76,7 @@ export class ProblemFilter implements ExceptionFilter {
       .status(problem.status)
       .headers(headers)
       .header('content-type', PROBLEM_JSON)
-      .send({ ...problem, instance: req.url?.split('?')[0], request_id: req.id });
+      .send(problemBody(problem, req));
   }
 }
 
@@ -53,7 +89,7 @@ export function frameworkErrorProblem(err: unknown, req: FastifyRequest, reply: 
   void reply
     .status(problem.status)
     .header('content-type', PROBLEM_JSON)
-    .send({ ...problem, instance: req.url?.split('?')[0], request_id: req.id });
+    .send(problemBody(problem, req));
 }
 
 /**

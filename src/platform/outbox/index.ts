@@ -1,5 +1,5 @@
 export { OutboxModule } from './outbox.module.js';
 export { Outbox, type NewEvent } from './outbox.service.js';
 export { OutboxRelay } from './outbox.relay.js';
-export { outboxMigration } from './outbox.migration.js';
+export { outboxMigrations } from './outbox.migration.js';
 export { deliveryPattern, type DomainEvent, type EventConsumers } from './domain-event.js';

@@ -6,7 +6,7 @@ import { OutboxRelay } from './outbox.relay.js';
 /**
  * `imports: [OutboxModule.forPart('payments', EVENT_CONSUMERS)]` in a part's module gives it
  * an `Outbox` over `<schema>.outbox` and runs the relay in the processes that run the part.
- * The part lists `outboxMigration('<schema>')` among its migrations.
+ * The part lists `...outboxMigrations('<schema>')` among its migrations.
  */
 @Module({})
 export class OutboxModule {

@@ -2,12 +2,14 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { quoteIdent } from '../database/migrator.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { RpcTracing, type TraceCarrier } from '../tracing/rpc-tracing.js';
 import { RpcClient } from '../transport/rpc-client.js';
 import { deliveryPattern, type DomainEvent } from './domain-event.js';
 import { Outbox, OUTBOX_OPTIONS, type OutboxOptions } from './outbox.service.js';
@@ -24,6 +26,7 @@ interface Claimed {
   type: string;
   payload: DomainEvent;
   attempts: number;
+  trace_context: TraceCarrier | string | null;
 }
 
 /**
@@ -46,6 +49,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly rpc: RpcClient,
     outbox: Outbox,
     metrics: MetricsService,
+    @Optional() private readonly tracing?: RpcTracing,
   ) {
     this.table = `${quoteIdent(options.schema)}.outbox`;
     outbox.onAdded(() => this.kick());
@@ -109,7 +113,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
            ORDER BY created_at
            LIMIT ${BATCH}
            FOR UPDATE SKIP LOCKED)
-        RETURNING o.id, o.consumer, o.type, o.payload, o.attempts`,
+        RETURNING o.id, o.consumer, o.type, o.payload, o.attempts, o.trace_context`,
     );
     const claimed = Array.isArray(rows[0]) ? (rows[0] as unknown as Claimed[]) : rows;
     if (!claimed.length) return false;
@@ -119,15 +123,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async deliver(row: Claimed): Promise<void> {
     const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
+    const pattern = deliveryPattern(row.consumer, row.type);
+    const send = () => this.rpc.send(pattern, payload, {}, { timeoutMs: DELIVERY_TIMEOUT_MS });
     try {
-      await this.rpc.send(
-        deliveryPattern(row.consumer, row.type),
-        payload,
-        {},
-        {
-          timeoutMs: DELIVERY_TIMEOUT_MS,
-        },
-      );
+      if (this.tracing) {
+        // The delivery continues the trace of the request that wrote the event.
+        const stored =
+          typeof row.trace_context === 'string'
+            ? (JSON.parse(row.trace_context) as TraceCarrier)
+            : row.trace_context;
+        await this.tracing.resume(`outbox deliver ${pattern}`, stored, send);
+      } else {
+        await send();
+      }
       await this.db.query(
         `UPDATE ${this.table} SET delivered_at = now(), last_error = NULL WHERE id = $1 AND consumer = $2`,
         [row.id, row.consumer],

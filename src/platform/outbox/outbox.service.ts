@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { quoteIdent } from '../database/migrator.js';
 import { newId } from '../ids.js';
+import { RpcTracing } from '../tracing/rpc-tracing.js';
 import type { DomainEvent, EventConsumers } from './domain-event.js';
 
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
@@ -26,7 +27,10 @@ export class Outbox {
   private readonly table: string;
   private listener?: () => void;
 
-  constructor(@Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions) {
+  constructor(
+    @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
+    @Optional() private readonly tracing?: RpcTracing,
+  ) {
     this.table = `${quoteIdent(options.schema)}.outbox`;
   }
 
@@ -47,10 +51,12 @@ export class Outbox {
     if (consumers === undefined) {
       throw new Error(`event type ${event.type} has no entry in EVENT_CONSUMERS`);
     }
+    const trace = this.tracing?.current();
     for (const consumer of consumers) {
       await manager.query(
-        `INSERT INTO ${this.table} (id, consumer, type, payload) VALUES ($1, $2, $3, $4)`,
-        [full.id, consumer, full.type, JSON.stringify(full)],
+        `INSERT INTO ${this.table} (id, consumer, type, payload, trace_context)
+         VALUES ($1, $2, $3, $4, $5)`,
+        [full.id, consumer, full.type, JSON.stringify(full), trace ? JSON.stringify(trace) : null],
       );
     }
     if (consumers.length) setTimeout(() => this.listener?.(), 5).unref();

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { lastValueFrom, timeout } from 'rxjs';
 import { AppConfig } from '../config/config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { RpcTracing } from '../tracing/rpc-tracing.js';
 import type { RpcEnvelope, RpcMeta } from './rpc-meta.js';
 import { toProblemException } from './transport-errors.js';
 
@@ -26,13 +27,29 @@ export class RpcClient {
     @Inject(TRANSPORT_CLIENT) private readonly proxy: ClientProxy,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    /** Present only when tracing is on: without it a call does no tracing work at all. */
+    @Optional() private readonly tracing?: RpcTracing,
   ) {}
 
-  async send<R, D = unknown>(
+  send<R, D = unknown>(
     pattern: string,
     data: D,
     meta: RpcMeta = {},
     options: SendOptions = {},
+  ): Promise<R> {
+    if (this.tracing) {
+      return this.tracing.send(pattern, meta, (traced) =>
+        this.call<R, D>(pattern, data, traced, options),
+      );
+    }
+    return this.call<R, D>(pattern, data, meta, options);
+  }
+
+  private async call<R, D>(
+    pattern: string,
+    data: D,
+    meta: RpcMeta,
+    options: SendOptions,
   ): Promise<R> {
     const started = process.hrtime.bigint();
     const ms = options.timeoutMs ?? this.config.get('RPC_TIMEOUT_MS');
@@ -54,7 +71,10 @@ export class RpcClient {
 
   /** Fire-and-forget event. Events that must not be lost go through the outbox instead. */
   emit<D>(pattern: string, data: D, meta: RpcMeta = {}): void {
-    const envelope: RpcEnvelope<D> = { meta, data };
+    const envelope: RpcEnvelope<D> = {
+      meta: this.tracing ? this.tracing.emit(pattern, meta) : meta,
+      data,
+    };
     this.proxy.emit(pattern, envelope).subscribe({
       error: (err: unknown) => this.logger.warn(`event ${pattern} not sent: ${String(err)}`),
     });

@@ -20,6 +20,9 @@ export interface RpcMeta {
   actor?: Actor;
   ip?: string;
   userAgent?: string;
+  /** W3C trace context of the sender's span, when tracing is on (see platform/tracing). */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** The envelope of every request message. */

@@ -11,6 +11,7 @@ export function noHandlerProblem(pattern: string): Problem {
   };
 }
 
+/** Errors of the NATS client (@nats-io) when the broker cannot be reached, by name. */
 const UNAVAILABLE_ERRORS = new Set([
   'ClosedConnectionError',
   'ConnectionError',
@@ -18,6 +19,30 @@ const UNAVAILABLE_ERRORS = new Set([
   'NoResponders',
   'RequestError',
 ]);
+/**
+ * Nest's ClientNats rejects calls with a bare string while it reconnects ("Error: Connection
+ * lost. Trying to reconnect...") and with Error("Connection closed") for calls pending when
+ * it closes.
+ */
+const CONNECTION_LOST = /^(Error: )?Connection (lost|closed)\b/;
+
+/** The broker is unreachable: the part is unavailable (503), not failing (502). */
+function brokerUnreachable(err: unknown): boolean {
+  if (typeof err === 'string') return CONNECTION_LOST.test(err);
+  const { code, name, message } = (err ?? {}) as {
+    code?: unknown;
+    name?: unknown;
+    message?: unknown;
+  };
+  return (
+    code === 'CONNECTION_CLOSED' ||
+    code === 'DISCONNECT' ||
+    code === 'ECONNREFUSED' ||
+    code === '503' ||
+    (typeof name === 'string' && UNAVAILABLE_ERRORS.has(name)) ||
+    (typeof message === 'string' && CONNECTION_LOST.test(message))
+  );
+}
 
 /** Turns whatever a call between parts failed with into the problem the caller should see. */
 export function toProblemException(err: unknown, pattern: string): ProblemException {
@@ -30,17 +55,6 @@ export function toProblemException(err: unknown, pattern: string): ProblemExcept
   if (err instanceof EmptyResponseException) {
     return ProblemException.fromWire(noHandlerProblem(pattern))!;
   }
-  const code = (err as { code?: string })?.code;
-  const name = (err as { name?: string })?.name ?? '';
-  // The NATS client's own errors while the broker is unreachable: the part is unavailable,
-  // not failing (503, not 502).
-  if (
-    code === 'CONNECTION_CLOSED' ||
-    code === 'DISCONNECT' ||
-    code === '503' ||
-    UNAVAILABLE_ERRORS.has(name)
-  ) {
-    return ProblemException.fromWire(noHandlerProblem(pattern))!;
-  }
+  if (brokerUnreachable(err)) return ProblemException.fromWire(noHandlerProblem(pattern))!;
   return new ProblemException(502, 'part-error', `The part answering "${pattern}" failed.`);
 }

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { PrefixedNatsClient } from './nats.client.js';
+import { natsOptions } from './nats-options.js';
 import { AppConfig } from '../config/config.js';
 import { InProcessBus } from './in-process.bus.js';
 import { InProcessClient } from './in-process.client.js';
@@ -29,7 +30,7 @@ export class TransportModule implements OnApplicationShutdown {
           useFactory: (config: AppConfig): ClientProxy =>
             config.split
               ? (new PrefixedNatsClient(
-                  { servers: [config.get('NATS_URL')!], name: `platform-client-${process.pid}` },
+                  natsOptions(config, 'platform-client'),
                   config.get('NATS_SUBJECT_PREFIX'),
                 ) as unknown as ClientProxy)
               : new InProcessClient(bus),

@@ -106,6 +106,8 @@ describe('patchPreferences', () => {
     expect(patchPreferences(base, { timezone: '+01:00' }).ok).toBe(false);
     expect(patchPreferences(base, ['x']).ok).toBe(false);
     expect(patchPreferences(base, { custom: { big: 'x'.repeat(16 * 1024) } }).ok).toBe(false);
+    expect(patchPreferences(base, { custom: 'not an object' }).ok).toBe(false);
+    expect(patchPreferences(base, { custom: [1, 2] }).ok).toBe(false);
     expect(patchPreferences(base, { custom: { fits: 'x'.repeat(16 * 1024 - 20) } }).ok).toBe(true);
     expect(patchPreferences(base, { custom: { nul: 'a\u0000b' } }).ok).toBe(false);
     for (const custom of ['not an object', 42, true, ['a']]) {

@@ -3,31 +3,30 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
-  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiIdParam } from '../../platform/http/api-fields.js';
 import { Meta, Roles } from '../../platform/http/index.js';
 import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
 import { UsersClient } from '../../contracts/users/users.client.js';
 import type { AdminUserView, PublicUserView, UserPage } from '../../contracts/users/user.views.js';
 import { AdminUpdateUserDto, CreateUserDto, ListUsersQueryDto } from './dto/user-requests.dto.js';
-import { AdminUserDto, ProblemDto, PublicUserDto, UserPageDto } from './dto/user-responses.dto.js';
-import { ApiProblems } from './swagger-errors.js';
+import { AdminUserDto, PublicUserDto, UserPageDto } from './dto/user-responses.dto.js';
+import { ApiProblems } from '../../platform/http/api-problems.js';
 
-const USER_ID_PARAM = {
-  name: 'user_id',
-  example: 'usr_0mhx3k2a1b9q3x7c2v8k4p1z5n',
-  description: 'A user id (usr_…)',
-};
+const USER_ID_PARAM = ApiIdParam(
+  'user_id',
+  'usr',
+  'usr_0mhx3k2a1b9q3x7c2v8k4p1z5n',
+  'A user id (usr_…)',
+);
 
 /** Reading a user by id (self or admin) and the admin API. */
 @ApiTags('users')
 @ApiBearerAuth('bearer')
-@ApiExtraModels(ProblemDto)
 @Controller('users')
 export class UsersAdminController {
   constructor(private readonly users: UsersClient) {}
@@ -71,7 +70,7 @@ export class UsersAdminController {
     description:
       'A member may read only themself: any other id answers 404, exactly as an unknown one. Admins read anyone.',
   })
-  @ApiParam(USER_ID_PARAM)
+  @USER_ID_PARAM
   @ApiOkResponse({ type: PublicUserDto })
   @ApiProblems(401, 404)
   read(@Param('user_id') id: string, @Meta() meta: RpcMeta): Promise<PublicUserView> {
@@ -85,7 +84,7 @@ export class UsersAdminController {
     description:
       '`name`, `role`, `disabled`. Changing the role or disabling revokes every session of the user at once. The last active admin cannot be demoted or disabled (409).',
   })
-  @ApiParam(USER_ID_PARAM)
+  @USER_ID_PARAM
   @ApiBody({
     type: AdminUpdateUserDto,
     examples: {
@@ -112,7 +111,7 @@ export class UsersAdminController {
     description:
       'Disables the account and revokes its sessions at once; personal data is erased after USER_RETENTION_DAYS.',
   })
-  @ApiParam(USER_ID_PARAM)
+  @USER_ID_PARAM
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(401, 403, 404, 409, 503)
   async remove(@Param('user_id') id: string, @Meta() meta: RpcMeta): Promise<void> {

@@ -1,9 +1,17 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Patch } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  createParamDecorator,
+  Delete,
+  Get,
+  HttpCode,
+  Patch,
+  type ExecutionContext,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
-  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -19,15 +27,22 @@ import type {
   UserDataExport,
 } from '../../contracts/users/user.views.js';
 import { DeleteMeDto, PreferencesPatchDto, UpdateMeDto } from './dto/user-requests.dto.js';
-import { PreferencesDto, ProblemDto, ProfileDto, UserExportDto } from './dto/user-responses.dto.js';
-import { ApiProblems } from './swagger-errors.js';
+import { PreferencesDto, ProfileDto, UserExportDto } from './dto/user-responses.dto.js';
+import { ApiProblems } from '../../platform/http/api-problems.js';
 
 export const MERGE_PATCH_JSON = 'application/merge-patch+json';
+
+/** The request's Content-Type (documented by `@ApiConsumes`, not as a parameter). */
+const ContentType = createParamDecorator((_: unknown, ctx: ExecutionContext) => {
+  const type = ctx.switchToHttp().getRequest<{ headers: Record<string, unknown> }>().headers[
+    'content-type'
+  ];
+  return typeof type === 'string' ? type : undefined;
+});
 
 /** The signed-in user's own account: profile, preferences, deletion and data export. */
 @ApiTags('users')
 @ApiBearerAuth('bearer')
-@ApiExtraModels(ProblemDto)
 @Controller('users/me')
 export class UsersMeController {
   constructor(private readonly users: UsersClient) {}
@@ -36,7 +51,8 @@ export class UsersMeController {
   @Scopes('profile')
   @ApiOperation({
     summary: 'Your profile',
-    description: 'Also serves an access token granted to an OAuth client with the `profile` scope.',
+    description:
+      'The signed-in user: name, email, role, locale, time zone and avatar. Also serves an access token granted to an OAuth client with the `profile` scope.',
   })
   @ApiOkResponse({ type: ProfileDto })
   @ApiProblems(401)
@@ -90,7 +106,10 @@ export class UsersMeController {
   }
 
   @Get('preferences')
-  @ApiOperation({ summary: 'Your preferences' })
+  @ApiOperation({
+    summary: 'Your preferences',
+    description: 'Locale, time zone, theme, notification choices and free `custom` JSON.',
+  })
   @ApiOkResponse({ type: PreferencesDto })
   @ApiProblems(401)
   preferences(
@@ -124,7 +143,7 @@ export class UsersMeController {
     @CurrentActor() actor: Actor | undefined,
     @Body() patch: Record<string, unknown>,
     @Meta() meta: RpcMeta,
-    @Headers('content-type') contentType?: string,
+    @ContentType() contentType?: string,
   ): Promise<PreferencesView> {
     const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
     if (type !== MERGE_PATCH_JSON && type !== 'application/json') {

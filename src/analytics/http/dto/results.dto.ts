@@ -1,8 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ANALYTICS_MAX_BUCKETS_CEILING } from '../../../platform/config/schema/analytics.env.js';
+import { apiDateTime } from '../../../platform/http/api-fields.js';
+
+/** A series never holds more buckets than ANALYTICS_MAX_BUCKETS allows. */
+const MAX_BUCKETS = ANALYTICS_MAX_BUCKETS_CEILING;
+const INTERVALS = ['hour', 'day', 'week', 'month'];
+const TIMEZONE = { maxLength: 64, description: 'IANA time zone' };
+const COUNT = {
+  type: 'integer',
+  format: 'int64',
+  minimum: 0,
+  maximum: Number.MAX_SAFE_INTEGER,
+} as const;
 
 export class SeriesPointDto {
   @ApiProperty({
-    example: '2026-03-29T00:00:00+01:00',
+    ...apiDateTime('2026-03-29T00:00:00+01:00'),
     description: 'Bucket start, with the zone offset',
   })
   bucket_start!: string;
@@ -12,13 +25,19 @@ export class SeriesPointDto {
 }
 
 export class GroupDto {
-  @ApiProperty({ example: 'pro', nullable: true, type: String })
+  @ApiProperty({
+    example: 'pro',
+    nullable: true,
+    type: String,
+    maxLength: 32768,
+    description: 'The property as text (null: events without it); properties are at most 32 KB',
+  })
   value!: string | null;
 
   @ApiProperty({ example: 40 })
   total!: number;
 
-  @ApiProperty({ type: [SeriesPointDto] })
+  @ApiProperty({ type: [SeriesPointDto], maxItems: MAX_BUCKETS })
   series!: SeriesPointDto[];
 }
 
@@ -26,24 +45,24 @@ export class OtherGroupDto {
   @ApiProperty({ example: 2 })
   total!: number;
 
-  @ApiProperty({ type: [SeriesPointDto] })
+  @ApiProperty({ type: [SeriesPointDto], maxItems: MAX_BUCKETS })
   series!: SeriesPointDto[];
 }
 
 export class EventMetricsDto {
-  @ApiProperty({ example: 'Checkout Started', nullable: true, type: String })
+  @ApiProperty({ example: 'Checkout Started', nullable: true, type: String, maxLength: 200 })
   name!: string | null;
 
-  @ApiProperty({ example: 'day', enum: ['hour', 'day', 'week', 'month'] })
+  @ApiProperty({ example: 'day', enum: INTERVALS })
   interval!: string;
 
-  @ApiProperty({ example: 'Europe/Berlin' })
+  @ApiProperty({ ...TIMEZONE, example: 'Europe/Berlin' })
   timezone!: string;
 
-  @ApiProperty({ example: '2026-03-28T00:00:00+01:00' })
+  @ApiProperty(apiDateTime('2026-03-28T00:00:00+01:00'))
   from!: string;
 
-  @ApiProperty({ example: '2026-03-31T00:00:00+02:00' })
+  @ApiProperty(apiDateTime('2026-03-31T00:00:00+02:00'))
   to!: string;
 
   @ApiProperty({ example: 42 })
@@ -51,6 +70,7 @@ export class EventMetricsDto {
 
   @ApiProperty({
     type: [SeriesPointDto],
+    maxItems: MAX_BUCKETS,
     example: [
       { bucket_start: '2026-03-28T00:00:00+01:00', count: 10 },
       { bucket_start: '2026-03-29T00:00:00+01:00', count: 23 },
@@ -59,10 +79,14 @@ export class EventMetricsDto {
   })
   series!: SeriesPointDto[];
 
-  @ApiPropertyOptional({ example: 'properties.plan' })
+  @ApiPropertyOptional({
+    example: 'properties.plan',
+    maxLength: 75,
+    pattern: '^properties\\.[A-Za-z0-9_$:.-]{1,64}$',
+  })
   group_by?: string;
 
-  @ApiPropertyOptional({ type: [GroupDto] })
+  @ApiPropertyOptional({ type: [GroupDto], maxItems: 100, description: 'The top `limit` groups' })
   groups?: GroupDto[];
 
   @ApiPropertyOptional({ type: OtherGroupDto })
@@ -70,20 +94,21 @@ export class EventMetricsDto {
 }
 
 export class ActiveUsersDto {
-  @ApiProperty({ example: 'day' })
+  @ApiProperty({ example: 'day', enum: INTERVALS })
   interval!: string;
 
-  @ApiProperty({ example: 'Asia/Tehran' })
+  @ApiProperty({ ...TIMEZONE, example: 'Asia/Tehran' })
   timezone!: string;
 
-  @ApiProperty({ example: '2026-11-20T00:00:00+03:30' })
+  @ApiProperty(apiDateTime('2026-11-20T00:00:00+03:30'))
   from!: string;
 
-  @ApiProperty({ example: '2026-11-22T00:00:00+03:30' })
+  @ApiProperty(apiDateTime('2026-11-22T00:00:00+03:30'))
   to!: string;
 
   @ApiProperty({
     type: [SeriesPointDto],
+    maxItems: MAX_BUCKETS,
     example: [
       { bucket_start: '2026-11-20T00:00:00+03:30', count: 120 },
       { bucket_start: '2026-11-21T00:00:00+03:30', count: 131 },
@@ -104,7 +129,7 @@ export class MoneyDto {
 }
 
 export class RevenueBucketDto {
-  @ApiProperty({ example: '2026-11-24T00:00:00Z' })
+  @ApiProperty(apiDateTime('2026-11-24T00:00:00Z'))
   bucket_start!: string;
 
   @ApiProperty({
@@ -115,27 +140,27 @@ export class RevenueBucketDto {
 }
 
 export class RevenueDto {
-  @ApiProperty({ example: 'day' })
+  @ApiProperty({ example: 'day', enum: INTERVALS })
   interval!: string;
 
-  @ApiProperty({ example: 'UTC' })
+  @ApiProperty({ ...TIMEZONE, example: 'UTC' })
   timezone!: string;
 
-  @ApiProperty({ example: '2026-11-24T00:00:00Z' })
+  @ApiProperty(apiDateTime('2026-11-24T00:00:00Z'))
   from!: string;
 
-  @ApiProperty({ example: '2026-11-25T00:00:00Z' })
+  @ApiProperty(apiDateTime('2026-11-25T00:00:00Z'))
   to!: string;
 
   @ApiProperty({ example: { EUR: { gross: 12900, refunds: 2500, net: 10400 } } })
   totals!: Record<string, MoneyDto>;
 
-  @ApiProperty({ type: [RevenueBucketDto] })
+  @ApiProperty({ type: [RevenueBucketDto], maxItems: MAX_BUCKETS })
   series!: RevenueBucketDto[];
 }
 
 export class FunnelStepDto {
-  @ApiProperty({ example: 'Checkout Started' })
+  @ApiProperty({ example: 'Checkout Started', maxLength: 200 })
   name!: string;
 
   @ApiProperty({ example: 40 })
@@ -149,10 +174,10 @@ export class FunnelStepDto {
 }
 
 export class FunnelResultDto {
-  @ApiProperty({ example: '2026-11-18T00:00:00Z' })
+  @ApiProperty(apiDateTime('2026-11-18T00:00:00Z'))
   from!: string;
 
-  @ApiProperty({ example: '2026-11-25T00:00:00Z' })
+  @ApiProperty(apiDateTime('2026-11-25T00:00:00Z'))
   to!: string;
 
   @ApiProperty({ example: 86400 })
@@ -160,6 +185,7 @@ export class FunnelResultDto {
 
   @ApiProperty({
     type: [FunnelStepDto],
+    maxItems: 10,
     example: [
       { name: 'Product Viewed', users: 100, conversion: 1, step_conversion: 1 },
       { name: 'Checkout Started', users: 40, conversion: 0.4, step_conversion: 0.4 },
@@ -173,38 +199,47 @@ export class FunnelResultDto {
 }
 
 export class RetentionCohortDto {
-  @ApiProperty({ example: '2026-11-16T00:00:00Z' })
+  @ApiProperty(apiDateTime('2026-11-16T00:00:00Z'))
   cohort_start!: string;
 
   @ApiProperty({ example: 50 })
   users!: number;
 
   @ApiProperty({
+    type: 'array',
+    items: COUNT,
+    maxItems: MAX_BUCKETS,
     example: [50, 21, 12],
     description: 'Users active in period k after signup (k = 0: the signup period)',
   })
   retained!: number[];
 
-  @ApiProperty({ example: [1, 0.42, 0.24], type: [Number] })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'number', minimum: 0, nullable: true },
+    maxItems: MAX_BUCKETS,
+    example: [1, 0.42, 0.24],
+    description: 'retained[k] / users, to 4 decimals; null for a cohort without users',
+  })
   rates!: (number | null)[];
 }
 
 export class RetentionResultDto {
-  @ApiProperty({ example: 'signup' })
+  @ApiProperty({ example: 'signup', enum: ['signup'] })
   cohort!: string;
 
-  @ApiProperty({ example: 'week' })
+  @ApiProperty({ example: 'week', enum: ['day', 'week', 'month'] })
   interval!: string;
 
-  @ApiProperty({ example: 'UTC' })
+  @ApiProperty({ ...TIMEZONE, example: 'UTC' })
   timezone!: string;
 
-  @ApiProperty({ example: '2026-11-16T00:00:00Z' })
+  @ApiProperty(apiDateTime('2026-11-16T00:00:00Z'))
   from!: string;
 
-  @ApiProperty({ example: '2026-11-30T00:00:00Z' })
+  @ApiProperty(apiDateTime('2026-11-30T00:00:00Z'))
   to!: string;
 
-  @ApiProperty({ type: [RetentionCohortDto] })
+  @ApiProperty({ type: [RetentionCohortDto], maxItems: MAX_BUCKETS })
   cohorts!: RetentionCohortDto[];
 }

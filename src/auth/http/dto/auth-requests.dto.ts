@@ -1,119 +1,101 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  IsEmail,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsEmail, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { TextField } from '../../../platform/http/api-fields.js';
 
 const trimLower = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-/** Checked in full (length in characters, common list, not the email) by the auth part. */
-const PASSWORD_DOC = {
-  minLength: 8,
-  maxLength: 128,
+/** RFC 5321: an address is at most 254 characters. */
+const EMAIL = { max: 254, format: 'email' };
+
+/** A new password: the auth part checks the rest (common list, not the email). */
+const NEW_PASSWORD = {
+  min: 8,
+  max: 128,
+  lengthMessage: 'must be between 8 and 128 characters',
   description:
     '8 to 128 characters, never truncated; refused when among the 10,000 most common ' +
     'passwords or equal to the email.',
 };
 
+/**
+ * A password to check against the stored hash. Wider than a new password: the bootstrap
+ * admin's ADMIN_PASSWORD is not held to the policy, and a wrong password answers 401.
+ */
+const CURRENT_PASSWORD = { min: 1, max: 1024 };
+
+/** Opaque tokens the auth part issues (prefix, `_`, base64url). */
+const TOKEN = { min: 1, max: 256 };
+
 export class RegisterRequest {
-  @ApiProperty({ example: 'user@example.com', description: 'Trimmed and lower-cased.' })
+  @TextField({ ...EMAIL, example: 'user@example.com', description: 'Trimmed and lower-cased.' })
   @Transform(trimLower)
   @IsEmail({}, { message: 'must be a valid email address' })
-  @MaxLength(254)
   email: string;
 
-  @ApiProperty({ example: 'SecurePass123!', ...PASSWORD_DOC })
-  @IsString()
-  @MaxLength(1024)
+  @TextField({ ...NEW_PASSWORD, example: 'SecurePass123!' })
   password: string;
 
-  @ApiProperty({ example: 'John Doe', minLength: 1, maxLength: 100 })
+  @TextField({ min: 1, max: 100, example: 'John Doe' })
   @Transform(trim)
-  @IsString()
-  @Length(1, 100)
   name: string;
 }
 
 export class LoginRequest {
-  @ApiProperty({ example: 'user@example.com' })
+  @TextField({ ...EMAIL, example: 'user@example.com' })
   @Transform(trimLower)
   @IsEmail({}, { message: 'must be a valid email address' })
-  @MaxLength(254)
   email: string;
 
-  @ApiProperty({ example: 'SecurePass123!' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1024)
+  @TextField({ ...CURRENT_PASSWORD, example: 'SecurePass123!' })
   password: string;
 }
 
 export class RefreshRequest {
-  @ApiProperty({
+  @TextField({
+    min: 1,
+    max: 4096,
     example: 'rt_4f3Jp0b2t9xQm1sWcVh8yZkLrA6nEoUdGiT5qPwXjBf',
     description: 'The refresh token from the last login or refresh.',
   })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(4096)
   refresh_token: string;
 }
 
 export class ChangePasswordRequest {
-  @ApiProperty({ example: 'SecurePass123!' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1024)
+  @TextField({ ...CURRENT_PASSWORD, example: 'SecurePass123!' })
   current_password: string;
 
-  @ApiProperty({ example: 'EvenMoreSecure456?', ...PASSWORD_DOC })
-  @IsString()
-  @MaxLength(1024)
+  @TextField({ ...NEW_PASSWORD, example: 'EvenMoreSecure456?' })
   new_password: string;
 }
 
 export class ForgotPasswordRequest {
-  @ApiProperty({ example: 'user@example.com' })
+  @TextField({ ...EMAIL, example: 'user@example.com' })
   @Transform(trimLower)
   @IsEmail({}, { message: 'must be a valid email address' })
-  @MaxLength(254)
   email: string;
 }
 
 export class ResetPasswordRequest {
-  @ApiProperty({
+  @TextField({
+    ...TOKEN,
     example: 'prt_Xb8kq2N1v0sLr7YwTz3cJm5hPdGa9uEoFiQe4KtWnRy',
     description: 'The token from the reset (or invitation) mail.',
   })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(256)
   token: string;
 
-  @ApiProperty({ example: 'EvenMoreSecure456?', ...PASSWORD_DOC })
-  @IsString()
-  @MaxLength(1024)
+  @TextField({ ...NEW_PASSWORD, example: 'EvenMoreSecure456?' })
   password: string;
 }
 
 export class VerifyEmailRequest {
-  @ApiProperty({
+  @TextField({
+    ...TOKEN,
     example: 'evt_Qm3Lr8sT1vXb0kN2wYz7cJ5hPdGa9uEoFiAe4KtWnRy',
     description: 'The token from the verification mail.',
   })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(256)
   token: string;
 }
 
@@ -126,9 +108,6 @@ export class AuditQuery {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'next_cursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
+  @TextField({ optional: true, max: 300, description: 'next_cursor of the previous page' })
   cursor?: string;
 }

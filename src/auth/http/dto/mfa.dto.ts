@@ -1,68 +1,61 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { TextField } from '../../../platform/http/api-fields.js';
+
+/** A 6-digit TOTP code; surrounding spaces (from copy and paste) are allowed. */
+const TOTP_CODE = /^\s*\d{6}\s*$/;
 
 export class TotpCodeRequest {
-  @ApiProperty({
+  @TextField({
+    max: 20,
+    pattern: TOTP_CODE,
+    patternMessage: 'must be 6 digits',
     example: '123456',
     description: 'The current 6-digit code of the authenticator.',
-    maxLength: 20,
   })
-  @IsString()
-  @Matches(/^\s*\d{6}\s*$/, { message: 'must be 6 digits' })
   code: string;
 }
 
 export class MfaVerifyRequest {
-  @ApiProperty({
+  @TextField({
+    min: 1,
+    max: 200,
     example: 'mfa_Xq3v9LmT0bN2pR7sK4wY8zA1cE5gH6jU',
     description: 'From the login answer; single use, expires after 5 minutes.',
-    maxLength: 200,
   })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
   mfa_token: string;
 
-  @ApiPropertyOptional({
+  @TextField({
+    optional: true,
+    max: 20,
     example: '123456',
     description: 'A TOTP code (or send recovery_code).',
-    maxLength: 20,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(20)
   code?: string;
 
-  @ApiPropertyOptional({
+  @TextField({
+    optional: true,
+    max: 40,
     example: 'k7m2p-x9qrt',
     description: 'One of the recovery codes, instead of `code`; each works once.',
-    maxLength: 40,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
   recovery_code?: string;
 }
 
 export class MfaReauthRequest {
-  @ApiPropertyOptional({
+  @TextField({
+    optional: true,
+    max: 1024,
     example: 'SecurePass123!',
     description: 'Your password (not needed with an aal2 session or a `code`).',
-    maxLength: 1024,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
   password?: string;
 
-  @ApiPropertyOptional({
+  @TextField({
+    optional: true,
+    max: 20,
     example: '123456',
     description: 'A current TOTP code (not needed with an aal2 session or a `password`).',
-    maxLength: 20,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(20)
   code?: string;
 }
 
@@ -79,6 +72,7 @@ export class TotpSetupResponse {
     example: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
     description: 'Base32, for manual entry.',
     maxLength: 128,
+    pattern: '^[A-Z2-7]+=*$',
   })
   secret: string;
 
@@ -86,6 +80,7 @@ export class TotpSetupResponse {
     example:
       'otpauth://totp/platform:user%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=platform',
     maxLength: 1024,
+    pattern: '^otpauth://totp/',
   })
   otpauth_url: string;
 
@@ -93,6 +88,7 @@ export class TotpSetupResponse {
     example: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA…',
     description: 'PNG QR code of otpauth_url.',
     maxLength: 65536,
+    pattern: '^data:image/png;base64,',
   })
   qr_code: string;
 }

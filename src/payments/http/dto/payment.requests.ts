@@ -5,14 +5,12 @@ import {
   IsInt,
   IsObject,
   IsOptional,
-  IsString,
-  Matches,
   Max,
-  MaxLength,
   Min,
   ValidateBy,
   type ValidationOptions,
 } from 'class-validator';
+import { ID_MAX_LENGTH, TextField } from '../../../platform/http/api-fields.js';
 
 const METHODS = ['card', 'paypal', 'wire'] as const;
 const STATUSES = [
@@ -60,27 +58,29 @@ export class CreatePaymentRequest {
   @Max(99_999_999_999)
   amount: number;
 
-  @ApiProperty({ description: 'ISO 4217 currency code', example: 'EUR', pattern: '^[A-Z]{3}$' })
+  @TextField({
+    max: 3,
+    pattern: /^[A-Z]{3}$/,
+    patternMessage: 'currency must be a three-letter ISO 4217 code',
+    description: 'ISO 4217 currency code (upper-cased before the check)',
+    example: 'EUR',
+  })
   @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
-  @IsString()
-  @Matches(/^[A-Z]{3}$/, { message: 'currency must be a three-letter ISO 4217 code' })
   currency: string;
 
   @ApiProperty({ enum: METHODS, example: 'card' })
   @IsIn(METHODS)
   method: (typeof METHODS)[number];
 
-  @ApiPropertyOptional({ example: 'Order #1042', maxLength: 1000 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @TextField({ optional: true, max: 1000, example: 'Order #1042' })
   description?: string;
 
   @ApiPropertyOptional({
     description: 'Your key/value pairs (Stripe rules: ≤50 keys, keys ≤40 chars, values ≤500 chars)',
     example: { order_id: '1042' },
     type: 'object',
-    additionalProperties: { type: 'string' },
+    maxProperties: 50,
+    additionalProperties: { type: 'string', maxLength: 500 },
   })
   @IsOptional()
   @IsObject()
@@ -93,6 +93,7 @@ export class CreateRefundRequest {
     description: 'Minor units to refund; default: everything not refunded yet',
     example: 500,
     minimum: 1,
+    maximum: 99_999_999_999,
   })
   @IsOptional()
   @IsInt()
@@ -100,15 +101,13 @@ export class CreateRefundRequest {
   @Max(99_999_999_999)
   amount?: number;
 
-  @ApiPropertyOptional({
+  @TextField({
+    optional: true,
+    max: 500,
     description:
       'Why (free text; duplicate, fraudulent and requested_by_customer are passed to Stripe as its reason)',
     example: 'requested_by_customer',
-    maxLength: 500,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
   reason?: string;
 }
 
@@ -121,13 +120,14 @@ export class ListPaymentsRequest {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({
+  @TextField({
+    optional: true,
+    max: ID_MAX_LENGTH,
+    pattern: /^pay_[0-9a-z]{10,40}$/,
+    patternMessage: 'cursor must be a payment id',
     description: 'next_cursor of the previous page',
     example: 'pay_0mhx3k2a1b9f3k2a1b9f3k2a1b',
   })
-  @IsOptional()
-  @IsString()
-  @Matches(/^pay_[0-9a-z]{10,40}$/, { message: 'cursor must be a payment id' })
   cursor?: string;
 
   @ApiPropertyOptional({ enum: STATUSES, example: 'succeeded' })

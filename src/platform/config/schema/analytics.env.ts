@@ -1,5 +1,8 @@
 import { int, list, optionalStr } from '../env-var.js';
 
+/** The highest ANALYTICS_MAX_BUCKETS: the OpenAPI document bounds every series by it. */
+export const ANALYTICS_MAX_BUCKETS_CEILING = 10_000;
+
 /** Settings read by the analytics part. */
 export const analyticsEnv = {
   ANALYTICS_WRITE_KEYS: list({
@@ -22,8 +25,9 @@ export const analyticsEnv = {
     max: 24,
   }),
   ANALYTICS_MAX_BUCKETS: int({
-    doc: 'Most buckets one metrics query may return',
+    doc: 'Most buckets one metrics query may return (at most 10000)',
     default: 2000,
     min: 10,
+    max: ANALYTICS_MAX_BUCKETS_CEILING,
   }),
 };

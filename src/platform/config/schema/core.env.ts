@@ -68,6 +68,13 @@ export const coreEnv = {
     default: 10000,
     min: 0,
   }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url({
+    doc: 'OpenTelemetry collector (OTLP over HTTP, JSON); when set, every process exports traces, with the trace context carried across the transport; unset = no tracing code is loaded',
+    protocols: ['http', 'https'],
+  }),
+  OTEL_SERVICE_NAME: optionalStr({
+    doc: 'service.name of the traces (default platform-<roles>, e.g. platform-gateway)',
+  }),
   JWT_SECRET: str({
     doc: 'HS256 signing secret, at least 32 bytes in production',
     default: 'dev-only-insecure-secret-change-me-0000',

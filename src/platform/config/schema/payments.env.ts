@@ -39,11 +39,20 @@ export const paymentsEnv = {
     default: 'http://localhost:8000/payments/paypal/cancel',
   }),
   WIRE_BENEFICIARY: str({
-    doc: 'Account holder named in wire instructions',
+    doc: 'Account holder named in wire instructions (at most 140 characters)',
     default: 'Platform Payments Ltd',
+    maxLength: 140,
   }),
-  WIRE_IBAN: str({ doc: 'IBAN wire payments are sent to', default: 'DE89370400440532013000' }),
-  WIRE_BIC: str({ doc: 'BIC of the wire account', default: 'COBADEFFXXX' }),
+  WIRE_IBAN: str({
+    doc: 'IBAN wire payments are sent to (no spaces)',
+    default: 'DE89370400440532013000',
+    pattern: /^[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{1,30}$/,
+  }),
+  WIRE_BIC: str({
+    doc: 'BIC of the wire account (8 or 11 characters)',
+    default: 'COBADEFFXXX',
+    pattern: /^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/,
+  }),
   PAYMENTS_IDEMPOTENCY_TTL_HOURS: int({
     doc: 'How long an Idempotency-Key is remembered per user',
     default: 24,

@@ -1,67 +1,47 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { TextField } from '../../../platform/http/api-fields.js';
 
 const ROLES = ['member', 'admin'];
 
+// The users part's rules (src/users/domain/user.rules.ts) check the content; these bound it.
+const NAME = { min: 1, max: 100 };
+const EMAIL = { max: 254, format: 'email' };
+const LOCALE = { max: 35, description: 'BCP 47 language tag' };
+const TIMEZONE = { max: 64, description: 'IANA time-zone name' };
+
 /** `PATCH /users/me`: these four fields only (anything else, `role` included, is a 400). */
 export class UpdateMeDto {
-  @ApiPropertyOptional({ example: 'Ada King', minLength: 1, maxLength: 100 })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @TextField({ ...NAME, optional: true, example: 'Ada King' })
   name?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'en-GB', description: 'BCP 47' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(35)
+  @TextField({ ...LOCALE, optional: true, nullable: true, example: 'en-GB' })
   locale?: string | null;
 
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    example: 'Europe/London',
-    description: 'IANA time-zone name',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @TextField({ ...TIMEZONE, optional: true, nullable: true, example: 'Europe/London' })
   timezone?: string | null;
 
-  @ApiPropertyOptional({
-    type: String,
+  @TextField({
+    optional: true,
     nullable: true,
+    max: 2048,
+    format: 'uri',
+    description: 'An https or http URL',
     example: 'https://cdn.example.com/avatars/ada.png',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
   avatar_url?: string | null;
 }
 
 /** `DELETE /users/me`. */
 export class DeleteMeDto {
-  @ApiPropertyOptional({
+  @TextField({
+    optional: true,
+    min: 1,
+    max: 1024,
     example: 'correct horse battery staple',
     description: 'Your password; optional when you signed in less than 5 minutes ago',
   })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1024)
   password?: string;
 }
 
@@ -78,13 +58,30 @@ class NotificationsPatchDto {
 
 /** `PATCH /users/me/preferences`: a JSON Merge Patch (RFC 7396); `null` resets a setting. */
 export class PreferencesPatchDto {
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'de-DE' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: LOCALE.max,
+    description: LOCALE.description,
+    example: 'de-DE',
+  })
   locale?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Europe/Berlin' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: TIMEZONE.max,
+    description: TIMEZONE.description,
+    example: 'Europe/Berlin',
+  })
   timezone?: string | null;
 
-  @ApiPropertyOptional({ enum: ['light', 'dark', 'system'], nullable: true, example: 'dark' })
+  @ApiPropertyOptional({
+    enum: ['light', 'dark', 'system', null],
+    nullable: true,
+    example: 'dark',
+    description: '`null` resets it to `system`',
+  })
   theme?: string | null;
 
   @ApiPropertyOptional({ type: NotificationsPatchDto, nullable: true })
@@ -92,7 +89,7 @@ export class PreferencesPatchDto {
 
   @ApiPropertyOptional({
     description:
-      'A JSON object merged into the stored one (null members are removed; null resets it to {}); at most 16 KB',
+      'A JSON object merged into the stored one (null members are removed); `null` clears it; at most 16 KB',
     type: 'object',
     additionalProperties: true,
     nullable: true,
@@ -111,22 +108,20 @@ export class ListUsersQueryDto {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({
+  @TextField({
+    optional: true,
+    max: 200,
     description: 'next_cursor of the previous page',
     example: 'djE6dXNyXzBtaHgzazJhMWI5cTN4N2MydjhrNHAxejVu',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
   cursor?: string;
 
-  @ApiPropertyOptional({
+  @TextField({
+    optional: true,
+    max: EMAIL.max,
     description: 'Exact email (case-insensitive)',
     example: 'ada@example.com',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(254)
   email?: string;
 
   @ApiPropertyOptional({ enum: ROLES, example: 'admin' })
@@ -134,24 +129,22 @@ export class ListUsersQueryDto {
   @IsIn(ROLES)
   role?: 'member' | 'admin';
 
-  @ApiPropertyOptional({ description: 'Substring of the email or name', example: 'lovelace' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @TextField({
+    optional: true,
+    max: 100,
+    description: 'Substring of the email or name',
+    example: 'lovelace',
+  })
   q?: string;
 }
 
 /** `POST /users` (admin): the user gets an invitation mail to set a password. */
 export class CreateUserDto {
-  @ApiProperty({ example: 'grace@example.com' })
+  @TextField({ ...EMAIL, example: 'grace@example.com' })
   @IsEmail()
-  @MaxLength(254)
   email: string;
 
-  @ApiProperty({ example: 'Grace Hopper', minLength: 1, maxLength: 100 })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @TextField({ ...NAME, example: 'Grace Hopper' })
   name: string;
 
   @ApiPropertyOptional({ enum: ROLES, default: 'member', example: 'admin' })
@@ -162,11 +155,7 @@ export class CreateUserDto {
 
 /** `PATCH /users/{user_id}` (admin). */
 export class AdminUpdateUserDto {
-  @ApiPropertyOptional({ example: 'Grace B. Hopper', minLength: 1, maxLength: 100 })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @TextField({ ...NAME, optional: true, example: 'Grace B. Hopper' })
   name?: string;
 
   @ApiPropertyOptional({ enum: ROLES, example: 'admin' })

@@ -1,20 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { apiDateTime, apiId } from '../../../platform/http/api-fields.js';
 
 const USER_ID = 'usr_0mhx3k2a1b9q3x7c2v8k4p1z5n';
 const CREATED = '2026-11-25T02:13:05.120Z';
+const LOCALE = { type: String, nullable: true, maxLength: 35, description: 'BCP 47' };
+const TIMEZONE = { type: String, nullable: true, maxLength: 64, description: 'IANA' };
 
 /** `GET /users/{user_id}`: the seed's shape. */
 export class PublicUserDto {
-  @ApiProperty({ example: USER_ID })
+  @ApiProperty(apiId('usr', USER_ID))
   id: string;
 
-  @ApiProperty({ example: 'ada@example.com' })
+  @ApiProperty({ example: 'ada@example.com', format: 'email', maxLength: 254 })
   email: string;
 
-  @ApiProperty({ example: 'Ada Lovelace' })
+  @ApiProperty({ example: 'Ada Lovelace', maxLength: 100 })
   name: string;
 
-  @ApiProperty({ example: CREATED, format: 'date-time' })
+  @ApiProperty(apiDateTime(CREATED))
   created_at: string;
 
   @ApiProperty({ enum: ['member', 'admin'], example: 'member' })
@@ -26,20 +29,22 @@ export class ProfileDto extends PublicUserDto {
   @ApiProperty({ example: true })
   email_verified: boolean;
 
-  @ApiProperty({ type: String, nullable: true, example: 'en-GB', description: 'BCP 47' })
+  @ApiProperty({ ...LOCALE, example: 'en-GB' })
   locale: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: 'Europe/London', description: 'IANA' })
+  @ApiProperty({ ...TIMEZONE, example: 'Europe/London' })
   timezone: string | null;
 
   @ApiProperty({
     type: String,
     nullable: true,
+    format: 'uri',
+    maxLength: 2048,
     example: 'https://cdn.example.com/avatars/ada.png',
   })
   avatar_url: string | null;
 
-  @ApiProperty({ example: '2026-11-25T02:20:41.001Z', format: 'date-time' })
+  @ApiProperty(apiDateTime('2026-11-25T02:20:41.001Z'))
   updated_at: string;
 }
 
@@ -49,9 +54,8 @@ export class AdminUserDto extends ProfileDto {
   disabled: boolean;
 
   @ApiProperty({
-    type: String,
+    ...apiDateTime(CREATED),
     nullable: true,
-    format: 'date-time',
     example: null,
     description: 'When deletion was requested; the data is erased USER_RETENTION_DAYS later',
   })
@@ -59,12 +63,13 @@ export class AdminUserDto extends ProfileDto {
 }
 
 export class UserPageDto {
-  @ApiProperty({ type: [AdminUserDto] })
+  @ApiProperty({ type: [AdminUserDto], maxItems: 100, description: 'At most `limit`' })
   data: AdminUserDto[];
 
   @ApiProperty({
     type: String,
     nullable: true,
+    maxLength: 200,
     example: 'djE6dXNyXzBtaHgzazJhMWI5cTN4N2MydjhrNHAxejVu',
     description: 'Pass as `cursor` for the next page; null on the last page',
   })
@@ -83,10 +88,10 @@ export class NotificationsDto {
 }
 
 export class PreferencesDto {
-  @ApiProperty({ type: String, nullable: true, example: 'de-DE', description: 'BCP 47' })
+  @ApiProperty({ ...LOCALE, example: 'de-DE' })
   locale: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: 'Europe/Berlin', description: 'IANA' })
+  @ApiProperty({ ...TIMEZONE, example: 'Europe/Berlin' })
   timezone: string | null;
 
   @ApiProperty({ enum: ['light', 'dark', 'system'], example: 'dark' })
@@ -105,13 +110,13 @@ export class PreferencesDto {
 }
 
 export class UserExportDto {
-  @ApiProperty({ example: 'platform.user-export.v1' })
+  @ApiProperty({ example: 'platform.user-export.v1', enum: ['platform.user-export.v1'] })
   format: string;
 
-  @ApiProperty({ example: '2026-11-25T03:00:00.000Z', format: 'date-time' })
+  @ApiProperty(apiDateTime('2026-11-25T03:00:00.000Z'))
   exported_at: string;
 
-  @ApiProperty({ example: USER_ID })
+  @ApiProperty(apiId('usr', USER_ID))
   user_id: string;
 
   @ApiProperty({ type: AdminUserDto })
@@ -148,36 +153,4 @@ export class UserExportDto {
     example: { events: [{ name: 'signup', timestamp: CREATED }] },
   })
   analytics: unknown;
-}
-
-class FieldErrorDto {
-  @ApiProperty({ example: 'role' })
-  field: string;
-
-  @ApiProperty({ example: 'unknown field "role"' })
-  message: string;
-}
-
-/** RFC 9457 problem details, the body of every error. */
-export class ProblemDto {
-  @ApiProperty({ example: 'https://platform.dev/problems/validation-error' })
-  type: string;
-
-  @ApiProperty({ example: 'Validation failed' })
-  title: string;
-
-  @ApiProperty({ example: 400 })
-  status: number;
-
-  @ApiPropertyOptional({ example: 'The request is invalid.' })
-  detail?: string;
-
-  @ApiPropertyOptional({ example: '/api/v1/users/me' })
-  instance?: string;
-
-  @ApiProperty({ example: '0b8e6f55-8c1e-4c0b-9a55-3f0f8f7a2c11' })
-  request_id: string;
-
-  @ApiPropertyOptional({ type: [FieldErrorDto] })
-  errors?: FieldErrorDto[];
 }
