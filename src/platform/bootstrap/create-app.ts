@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RequestMethod } from '@nestjs/common';
+import { closeConnectionsOnShutdown } from './graceful-close.js';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../config/config.js';
 import { loadConfig, rolesOf } from '../config/load-config.js';
@@ -80,6 +81,7 @@ export async function startApp(
     reply.header('x-request-id', req.id);
   });
   installEdgeHooks(fastify, config, app.get(MetricsService));
+  closeConnectionsOnShutdown(fastify);
   if (config.get('OTEL_EXPORTER_OTLP_ENDPOINT')) {
     // HTTP server spans are named after the route pattern (`GET /api/v1/users/:user_id`).
     const tracing = app.get(RpcTracing);
