@@ -28,6 +28,8 @@ import { AuthClient } from '../../src/contracts/auth/auth.client.js';
 import type { TokenPairDto } from '../../src/contracts/auth/auth.dto.js';
 import { SessionKeys } from '../../src/contracts/auth/session-keys.js';
 import { UsersClient } from '../../src/contracts/users/users.client.js';
+import { UsersPatterns } from '../../src/contracts/users/users.patterns.js';
+import { AuthPatterns } from '../../src/contracts/auth/auth.patterns.js';
 import { newId } from '../../src/contracts/common/ids.js';
 import { PendingRegistrations } from '../../src/auth/application/pending-registrations.js';
 
@@ -52,6 +54,17 @@ async function admin(sql: string) {
   } finally {
     await c.end();
   }
+}
+
+/** Ages the registration's log row past REGISTRATION_TIMEOUT_S, runs recovery: profile gone. */
+async function recoverAsIfTimedOut(id: string): Promise<void> {
+  await db.query(
+    `UPDATE auth.pending_registrations SET started_at = now() - interval '1 hour'
+      WHERE user_id = $1`,
+    [id],
+  );
+  expect(await app.get(PendingRegistrations).recover()).toBeGreaterThanOrEqual(1);
+  expect((await problemOf(users.get(id))).getStatus()).toBe(404);
 }
 
 async function problemOf(p: Promise<unknown>): Promise<ProblemException> {
@@ -151,13 +164,7 @@ describe('auth part contract', () => {
       ).getStatus(),
     ).toBe(409);
     // REGISTRATION_TIMEOUT_S later, a recovery pass of any auth process undoes it.
-    await db.query(
-      `UPDATE auth.pending_registrations SET started_at = now() - interval '1 hour'
-        WHERE user_id = $1`,
-      [id],
-    );
-    expect(await pending.recover()).toBeGreaterThanOrEqual(1);
-    expect((await problemOf(users.get(id))).getStatus()).toBe(404);
+    await recoverAsIfTimedOut(id);
     const again = await auth.register({ email: e, password: password(), name: 'Again' }, meta);
     expect(again.email).toBe(e);
     expect(await db.query(`SELECT 1 FROM auth.pending_registrations`)).toHaveLength(0);
@@ -182,6 +189,49 @@ describe('auth part contract', () => {
     await db.transaction((m) => pending.complete(m, completed));
     await pending.abandon(completed, meta);
     expect((await users.get(completed)).id).toBe(completed);
+  });
+
+  it('refuses a profile create that arrives after its registration was undone', async () => {
+    const pending = app.get(PendingRegistrations);
+    const id = newId('usr');
+    const e = email();
+    // The registration gave up (its create was held past the timeout) and was undone first...
+    await pending.begin(id);
+    await pending.abandon(id, meta);
+    // ...then the held create runs: no profile nobody would discard.
+    const late = await problemOf(users.create({ id, email: e, name: 'Late' }, meta));
+    expect(late.getStatus()).toBe(409);
+    expect((await problemOf(users.get(id))).getStatus()).toBe(404);
+    // The address is not taken by it.
+    const ok = await auth.register({ email: e, password: password(), name: 'Fresh' }, meta);
+    expect(ok.email).toBe(e);
+  });
+
+  it('undoes an admin-created user whose process died before the invitation', async () => {
+    const rpc = app.get(RpcClient);
+    const adminMeta = { ...meta, actor: { id: newId('usr'), role: 'admin' } };
+    // A whole admin create: logged, profile, invitation; completing removes the log row.
+    const created = await rpc.send<{ id: string; email: string }>(
+      UsersPatterns.adminCreate,
+      { email: email(), name: 'Invited' },
+      adminMeta,
+    );
+    expect((await users.get(created.id)).id).toBe(created.id);
+    expect(
+      await db.query(`SELECT 1 FROM auth.pending_registrations WHERE user_id = $1`, [created.id]),
+    ).toHaveLength(0);
+    // What an admin create had done when its process was killed: logged, profile created.
+    const id = newId('usr');
+    const e = email();
+    await rpc.send(AuthPatterns.beginRegistration, { user_id: id }, adminMeta);
+    await users.create({ id, email: e, name: 'Killed' }, meta);
+    await recoverAsIfTimedOut(id);
+    // An invitation that arrives after the undo cannot complete it.
+    const late = await problemOf(auth.invite({ user_id: id, email: e, name: 'Killed' }, meta));
+    expect(late.getStatus()).toBe(503);
+    expect(await db.query(`SELECT 1 FROM auth.credentials WHERE user_id = $1`, [id])).toHaveLength(
+      0,
+    );
   });
 
   it('registration answers 409 when the users part already has the email, creating nothing', async () => {
@@ -225,6 +275,8 @@ describe('auth part contract', () => {
   it('invites: credentials without a password until the invitation is used; twice is fine', async () => {
     const id = newId('usr');
     const e = email();
+    // As an admin create does: logged, profile, invitation (then the invitation sent again).
+    await app.get(RpcClient).send(AuthPatterns.beginRegistration, { user_id: id }, meta);
     await users.create({ id, email: e, name: 'Invitee' });
     await auth.invite({ user_id: id, email: e, name: 'Invitee' }, meta);
     await auth.invite({ user_id: id, email: e, name: 'Invitee' }, meta);

@@ -21,6 +21,7 @@ import { PasswordHasher } from './password-hasher.js';
 import { emailTaken, isUniqueViolation } from './register.use-case.js';
 import { SessionService } from './session.service.js';
 import { FederatedIdentities } from './social/federated-identities.js';
+import { PendingRegistrations } from './pending-registrations.js';
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
@@ -61,6 +62,7 @@ export class AccountUseCases {
     private readonly mails: AuthMails,
     private readonly settings: AuthSettings,
     private readonly identities: FederatedIdentities,
+    private readonly pending: PendingRegistrations,
   ) {}
 
   async listSessions(meta: RpcMeta): Promise<SessionDto[]> {
@@ -151,6 +153,18 @@ export class AccountUseCases {
   }
 
   /** Credentials without a password for an admin-created user, and a set-password mail. */
+  /** An admin-created user: logged before the users part creates the profile (see `invite`). */
+  async beginRegistration(userId: unknown): Promise<void> {
+    if (typeof userId !== 'string' || !/^usr_[0-9a-z]{10,40}$/.test(userId)) {
+      throw validationProblem([{ field: 'user_id', message: 'user_id must be a usr_ id' }]);
+    }
+    await this.pending.begin(userId);
+  }
+
+  /**
+   * Credentials without a password and the invitation. Completes the registration logged by
+   * `beginRegistration` in the same transaction: one undone meanwhile cannot complete.
+   */
   async invite(cmd: InviteCommand, meta: RpcMeta): Promise<void> {
     const email = normalizeEmail(String(cmd.email ?? ''));
     const userId = String(cmd.user_id ?? '');
@@ -163,6 +177,7 @@ export class AccountUseCases {
         const existing = await m.getRepository(CredentialEntity).findOneBy({ userId });
         const now = new Date();
         if (existing?.passwordHash) throw emailTaken();
+        await this.pending.complete(m, userId, !existing); // a resent invitation has none
         if (!existing) {
           await m.getRepository(CredentialEntity).insert({
             userId,

@@ -119,6 +119,11 @@ export class AuthRpcController {
     return this.accounts.listAudit(data ?? {}, meta);
   }
 
+  @Rpc(AuthPatterns.beginRegistration)
+  async beginRegistration(@Payload() { data }: RpcEnvelope<{ user_id: string }>) {
+    await this.accounts.beginRegistration(data?.user_id);
+  }
+
   @Rpc(AuthPatterns.invite)
   async invite(@Payload() { meta, data }: RpcEnvelope<InviteCommand>) {
     await this.accounts.invite(data, meta);

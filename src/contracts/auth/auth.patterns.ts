@@ -5,6 +5,10 @@ export const AuthPatterns = {
   /** `{ user_id, email, name }` -> void: credentials without a password + invitation mail
    *  whose link sets the password (admin-created users). */
   invite: 'auth.credentials.invite',
+  /** `{ user_id }` -> void: logs a registration before another part creates its profile; the
+   *  invitation (`invite`) completes it, and one never completed is undone (profile discarded)
+   *  after REGISTRATION_TIMEOUT_S. */
+  beginRegistration: 'auth.registration.begin',
   /** `{ user_id, password }` -> `{ valid: boolean }` (re-authentication, e.g. erasure). */
   verifyPassword: 'auth.password.verify',
   /** `{ user_id }` -> what auth holds about the user (sessions, audit) for a data export. */

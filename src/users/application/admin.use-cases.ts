@@ -90,10 +90,15 @@ export class AdminUseCases {
     return toAdminView(record);
   }
 
-  /** Creates the user with a role; auth sends the invitation mail whose link sets a password. */
+  /**
+   * Creates the user with a role; auth sends the invitation mail whose link sets a password.
+   * Auth logs the registration first, so a process that dies between the profile and the
+   * invitation leaves nothing behind: auth undoes it after REGISTRATION_TIMEOUT_S.
+   */
   async create(cmd: AdminCreateUserCommand, meta: RpcMeta): Promise<AdminUserView> {
     requireAdmin(meta);
     const id = newId('usr');
+    await this.parts.beginRegistration(id, meta);
     const user = await this.registry.create(
       { id, email: cmd?.email, name: cmd?.name, role: cmd?.role ?? 'member' },
       meta,

@@ -30,6 +30,11 @@ export class OtherParts {
     );
   }
 
+  /** Logs the registration in auth before the profile exists (undone if never completed). */
+  async beginRegistration(userId: string, meta: RpcMeta): Promise<void> {
+    await this.rpc.send(AuthPatterns.beginRegistration, { user_id: userId }, meta);
+  }
+
   /** Credentials without a password, and an invitation mail whose link sets it. */
   async invite(user: { id: string; email: string; name: string }, meta: RpcMeta): Promise<void> {
     await this.rpc.send(

@@ -16,6 +16,14 @@ export function emailTaken(): ProblemException {
   return new ProblemException(409, 'email-taken', 'An account with this email already exists.');
 }
 
+export function registrationUndone(): ProblemException {
+  return new ProblemException(
+    409,
+    'registration-undone',
+    'The registration this user belonged to was undone; start a new one.',
+  );
+}
+
 /**
  * The users other parts rely on: create (registration, admin), read by id or email, and
  * discard (compensation when a registration fails after the profile was created).
@@ -69,6 +77,8 @@ export class UserRegistry {
     } satisfies UserRecord);
     try {
       await this.users.transaction(async (m) => {
+        await this.users.lockId(id, m);
+        if (await this.users.wasDiscarded(id, m)) throw registrationUndone();
         if (await this.users.findByEmail(email, m)) throw emailTaken();
         await this.users.insert(record, m);
         await this.events.record(m, {
@@ -103,10 +113,15 @@ export class UserRegistry {
     return toUserDto(record);
   }
 
-  /** Removes a profile whose registration failed; idempotent. */
+  /**
+   * Removes a profile whose registration failed; idempotent. The id is remembered, so a create
+   * for it that arrives late (after its registration gave up) is refused.
+   */
   async discard(id: unknown, meta: RpcMeta = {}): Promise<void> {
-    if (typeof id !== 'string') return;
+    if (typeof id !== 'string' || !ID_RE.test(id)) return;
     await this.users.transaction(async (m) => {
+      await this.users.lockId(id, m);
+      await this.users.markDiscarded(id, m);
       const removed = await this.users.remove(id, m);
       if (removed) {
         await this.events.record(m, {

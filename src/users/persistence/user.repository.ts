@@ -68,6 +68,29 @@ export class UserRepository {
     );
   }
 
+  /**
+   * Serialises creating and discarding one id (until the end of `m`'s transaction), so a
+   * create racing the discard of its registration cannot slip between the discard's delete
+   * and its tombstone.
+   */
+  async lockId(id: string, m: EntityManager): Promise<void> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [id]);
+  }
+
+  async wasDiscarded(id: string, m: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await m.query(`SELECT 1 FROM users.discarded_users WHERE id = $1`, [
+      id,
+    ]);
+    return rows.length > 0;
+  }
+
+  async markDiscarded(id: string, m: EntityManager): Promise<void> {
+    await m.query(
+      `INSERT INTO users.discarded_users (id) VALUES ($1) ON CONFLICT (id) DO NOTHING`,
+      [id],
+    );
+  }
+
   async remove(id: string, m: EntityManager): Promise<number> {
     const res = await m.delete(UserRecord, { id });
     return res.affected ?? 0;
