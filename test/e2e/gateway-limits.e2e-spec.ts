@@ -16,6 +16,7 @@ import {
   testIp,
   type EdgeResponse,
 } from '../support/edge.js';
+import { waitForNoResponders } from '../support/nats.js';
 
 const mode = (process.env.E2E_MODE ?? 'all') as Mode;
 const split = mode === 'split';
@@ -297,6 +298,10 @@ describe(`gateway rate limits (${mode} mode)`, () => {
         auth.kill('SIGCONT');
       }
       await platform.kill('auth');
+      await waitForNoResponders(
+        platform.env.NATS_URL!,
+        `${platform.env.NATS_SUBJECT_PREFIX}auth.session.login`,
+      );
       const gone = await login();
       expectProblem(gone, 503);
       expect(gone.text).not.toMatch(/nats|stack|at .*\.js/i);
