@@ -44,8 +44,13 @@ export class AnalyticsRpcController {
     private readonly store: EventStore,
   ) {}
 
+  /**
+   * No @Payload(): without parameter decorators Nest passes the message as is, so the global
+   * pipe does not walk all 500 events again; each event is checked by checkEvent (the gateway
+   * has already refused input too deep, with NUL or with lone surrogates).
+   */
   @Rpc(AnalyticsPatterns.ingest)
-  ingest(@Payload() { meta, data }: RpcEnvelope<IngestCommand>): Promise<IngestResult> {
+  ingest({ meta, data }: RpcEnvelope<IngestCommand>): Promise<IngestResult> {
     const events = data?.events;
     if (!Array.isArray(events)) {
       throw validationProblem([{ field: 'events', message: 'events must be an array' }]);
