@@ -1,12 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { AppConfig } from '../../src/platform/config/config.js';
 import { loadConfig } from '../../src/platform/config/load-config.js';
-import { openDatabase } from '../../src/platform/database/data-source.factory.js';
+import {
+  openDatabase,
+  PGLITE_START_PARAMS,
+} from '../../src/platform/database/data-source.factory.js';
+import { dropTemplate, templateFile } from '../../src/platform/database/embedded-template.js';
 import { runMigrations } from '../../src/platform/database/migrator.js';
 import type { PartSchema } from '../../src/platform/database/part-schema.js';
 
@@ -70,4 +74,43 @@ describe('embedded PGlite database', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('starts a fresh directory from the migrated template the first start left', async () => {
+    // A migration of its own, so this test makes (and then removes) its own template.
+    const name = `CreateNotes${process.pid}x${Date.now()}`;
+    const unique: PartSchema = {
+      schema: 'notes',
+      entities: [],
+      migrations: [{ [name]: class extends CreateNotes1 {} }[name]],
+    };
+    const template = templateFile([unique], PGLITE_START_PARAMS);
+    const first = mkdtempSync(join(tmpdir(), 'pglite-'));
+    const second = mkdtempSync(join(tmpdir(), 'pglite-'));
+    try {
+      const config = (dir: string) => new AppConfig(loadConfig({ DATA_DIR: dir }), ['users']);
+      const a = await openDatabase(config(first), [unique], { fromTemplate: true });
+      expect((await runMigrations(a.dataSource, [unique])).applied).toEqual([`notes.${name}`]);
+      await a.saveTemplate?.();
+      await a.close();
+      expect(existsSync(join(template, 'PG_VERSION'))).toBe(true);
+      expect(existsSync(join(template, 'platform.lock'))).toBe(false);
+
+      const b = await openDatabase(config(second), [unique], { fromTemplate: true });
+      try {
+        expect(b.saveTemplate).toBeUndefined();
+        expect((await runMigrations(b.dataSource, [unique])).applied).toEqual([]);
+        await b.dataSource.query(`INSERT INTO notes.note VALUES ('n1', 'from the template')`);
+        expect(await b.dataSource.query('SELECT body FROM notes.note')).toEqual([
+          { body: 'from the template' },
+        ]);
+        expect(readFileSync(join(second, 'platform.lock'), 'utf8')).toBe(String(process.pid));
+      } finally {
+        await b.close();
+      }
+    } finally {
+      dropTemplate(template);
+      rmSync(first, { recursive: true, force: true });
+      rmSync(second, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

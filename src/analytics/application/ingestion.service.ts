@@ -67,6 +67,7 @@ export class IngestionService {
         user_id: e.user_id,
         anonymous_id: e.anonymous_id,
         properties: e.properties,
+        propertiesJson: e.propertiesJson,
         active: e.user_id !== undefined,
       });
     });

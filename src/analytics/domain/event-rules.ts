@@ -21,6 +21,9 @@ export const MAX_EVENT_ERRORS = MAX_UNKNOWN_FIELDS_LISTED + 6;
 
 const ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 const ALLOWED = new Set(['event_id', 'name', 'user_id', 'anonymous_id', 'timestamp', 'properties']);
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHAR = /[\u0000-\u001f\u007f]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
 export interface FieldError {
@@ -36,6 +39,8 @@ export interface ValidEvent {
   /** Epoch milliseconds. */
   occurred_at: number;
   properties: Record<string, unknown>;
+  /** JSON text of properties (made for the size check; stored as is). */
+  propertiesJson: string;
 }
 
 export type CheckedEvent = { ok: true; event: ValidEvent } | { ok: false; errors: FieldError[] };
@@ -79,8 +84,10 @@ export function checkEvent(raw: unknown, ctx: CheckContext): CheckedEvent {
       field: 'name',
       message: 'name must be a non-empty string of at most 200 characters',
     });
-  } else if ([...name].some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127)) {
+  } else if (CONTROL_CHAR.test(name)) {
     errors.push({ field: 'name', message: 'name must not contain control characters' });
+  } else if (LONE_SURROGATE.test(name)) {
+    errors.push({ field: 'name', message: 'name must be valid Unicode text' });
   } else if (RESERVED_NAME.test(name)) {
     errors.push({
       field: 'name',
@@ -132,15 +139,26 @@ export function checkEvent(raw: unknown, ctx: CheckContext): CheckedEvent {
     }
   }
   let props: Record<string, unknown> = {};
+  let propsJson = '{}';
   if (properties !== undefined && properties !== null) {
-    if (!isPlainObject(properties)) {
+    const text = isPlainObject(properties) ? JSON.stringify(properties) : undefined;
+    if (text === undefined) {
       errors.push({ field: 'properties', message: 'properties must be a JSON object' });
-    } else if (Buffer.byteLength(JSON.stringify(properties)) > MAX_PROPERTIES_BYTES) {
+    } else if (
+      // A UTF-16 unit is at most 3 UTF-8 bytes: count the bytes only when that could matter.
+      text.length * 3 > MAX_PROPERTIES_BYTES &&
+      Buffer.byteLength(text) > MAX_PROPERTIES_BYTES
+    ) {
       errors.push({ field: 'properties', message: 'properties must be at most 32 KB of JSON' });
-    } else if (hasNulChar(properties)) {
-      errors.push({ field: 'properties', message: 'properties must not contain NUL characters' });
+    } else if (text.includes('\\u') && hasBadText(properties)) {
+      // JSON.stringify writes NUL and lone surrogates as \u escapes: only then is a walk needed.
+      errors.push({
+        field: 'properties',
+        message: 'properties must not contain NUL characters or invalid Unicode',
+      });
     } else {
-      props = properties;
+      props = properties as Record<string, unknown>;
+      propsJson = text;
     }
   }
   if (errors.length) return { ok: false, errors };
@@ -153,16 +171,17 @@ export function checkEvent(raw: unknown, ctx: CheckContext): CheckedEvent {
       anonymous_id: anonymousId,
       occurred_at: occurredAt,
       properties: props,
+      propertiesJson: propsJson,
     },
   };
 }
 
-/** PostgreSQL jsonb cannot store U+0000. */
-function hasNulChar(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(hasNulChar);
+/** PostgreSQL jsonb cannot store U+0000 nor a lone surrogate. */
+function hasBadText(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000') || LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.some(hasBadText);
   if (value && typeof value === 'object') {
-    return Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNulChar(v));
+    return Object.entries(value).some(([k, v]) => hasBadText(k) || hasBadText(v));
   }
   return false;
 }

@@ -12,6 +12,7 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiBody,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -38,6 +39,7 @@ import {
   RevenueDto,
 } from './dto/results.dto.js';
 import { IngestAuthGuard, type IngestRequest } from './ingest-auth.guard.js';
+import { checkBatch, type BodyRequest } from './ingest-body.js';
 
 const MAX_BATCH_BYTES = 1024 * 1024;
 /** The documentation every admin query shares. */
@@ -66,21 +68,22 @@ export class AnalyticsController {
       'At most 500 events and 1 MB. Each event is accepted, a duplicate (its event_id was seen before: never counted twice) or rejected with reasons; ' +
       'timestamps more than 7 days back or 1 hour ahead are rejected. Counts include accepted events as soon as this returns.',
   })
+  @ApiBody({ type: IngestBatchDto })
   @ApiAcceptedResponse({ type: IngestResultDto, description: 'Outcome per event' })
   @ApiProblem(400, 'Not a batch, or more than 500 events')
   @ApiProblem(401, 'Neither a signed-in user nor a valid ingestion key')
   @ApiProblem(413, 'Body over 1 MB')
   async ingest(
-    @Body() body: IngestBatchDto,
-    @Req() req: IngestRequest,
+    @Req() req: IngestRequest & BodyRequest,
     @Meta() meta: RpcMeta,
   ): Promise<IngestResult> {
-    const size = (req as { rawBody?: Buffer }).rawBody?.length ?? 0;
+    const events = await checkBatch(req);
+    const size = req.rawBody?.length ?? 0;
     if (size > MAX_BATCH_BYTES) {
       throw new ProblemException(413, 'body-too-large', 'A batch is at most 1 MB.');
     }
     return this.analytics.ingest(
-      { events: body.events, write_key_id: req.actor ? undefined : req.writeKeyId },
+      { events, write_key_id: req.actor ? undefined : req.writeKeyId },
       meta,
     );
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { slotOf } from '../domain/time-buckets.js';
+import { SLOT_MS } from '../domain/time-buckets.js';
 
 /** One event ready to store (already checked and deduplicated within its batch). */
 export interface EventRow {
@@ -11,6 +11,8 @@ export interface EventRow {
   user_id?: string;
   anonymous_id?: string;
   properties: Record<string, unknown>;
+  /** JSON.stringify(properties) when already made (it is sent as is). */
+  propertiesJson?: string;
   /** Counts toward active users (it has a user and is something the user did). */
   active: boolean;
   /** Pseudonym of user_id, used when that user was erased before this event arrived. */
@@ -26,13 +28,21 @@ type Querier = Pick<DataSource, 'query'> | EntityManager;
  * The single statement that stores a batch: dedupe through the unique event id table, insert
  * the new events, and add them to every rollup, all in one round trip and one transaction.
  * Rows are fed in a stable order so concurrent batches take row locks in the same order.
+ *
+ * $1 is a JSON array of positional rows (no repeated keys: a third of the bytes of objects):
+ * [event_id, name, occurred_at (epoch ms), user_id, anonymous_id, properties, active,
+ *  pseudonym, currency, gross, refunds]; the trailing money fields are left out when absent.
+ * The 15-minute rollup slot is computed here from the epoch milliseconds.
  */
 const INSERT_BATCH = `
 WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(
-    event_id text, name text, occurred_at timestamptz, slot timestamptz, user_id text,
-    anonymous_id text, properties jsonb, active boolean, pseudonym text,
-    currency text, gross bigint, refunds bigint)
+  SELECT r->>0 AS event_id, r->>1 AS name,
+         to_timestamp((r->>2)::numeric / 1000) AS occurred_at,
+         to_timestamp(floor((r->>2)::numeric / ${SLOT_MS}) * ${SLOT_MS / 1000}) AS slot,
+         r->>3 AS user_id, r->>4 AS anonymous_id, r->5 AS properties,
+         (r->>6)::boolean AS active, r->>7 AS pseudonym,
+         r->>8 AS currency, (r->>9)::bigint AS gross, (r->>10)::bigint AS refunds
+    FROM jsonb_array_elements($1::jsonb) AS r
 ),
 fresh AS (
   INSERT INTO analytics.event_ids (event_id)
@@ -77,6 +87,32 @@ money AS (
 )
 SELECT count(*)::int AS inserted FROM fresh`;
 
+/** JSON text of one row of INSERT_BATCH's input (see there for the positions). */
+function rowJson(r: EventRow): string {
+  const s = (v: string | undefined) => (v === undefined ? 'null' : JSON.stringify(v));
+  let out =
+    '[' +
+    JSON.stringify(r.event_id) +
+    ',' +
+    JSON.stringify(r.name) +
+    ',' +
+    r.occurred_at +
+    ',' +
+    s(r.user_id) +
+    ',' +
+    s(r.anonymous_id) +
+    ',' +
+    (r.propertiesJson ?? JSON.stringify(r.properties)) +
+    ',' +
+    r.active +
+    ',' +
+    s(r.pseudonym);
+  if (r.currency !== undefined) {
+    out += ',' + JSON.stringify(r.currency) + ',' + (r.gross ?? 0) + ',' + (r.refunds ?? 0);
+  }
+  return out + ']';
+}
+
 export interface StoredEvent {
   event_id: string;
   name: string;
@@ -100,22 +136,10 @@ export class EventStore {
     q: Querier = this.ds,
   ): Promise<number> {
     if (rows.length === 0) return 0;
-    const payload = rows.map((r) => ({
-      event_id: r.event_id,
-      name: r.name,
-      occurred_at: new Date(r.occurred_at).toISOString(),
-      slot: new Date(slotOf(r.occurred_at)).toISOString(),
-      user_id: r.user_id ?? null,
-      anonymous_id: r.anonymous_id ?? null,
-      properties: r.properties,
-      active: r.active,
-      pseudonym: r.pseudonym ?? null,
-      currency: r.currency ?? null,
-      gross: r.gross ?? null,
-      refunds: r.refunds ?? null,
-    }));
+    let payload = '[';
+    for (let i = 0; i < rows.length; i++) payload += (i ? ',' : '') + rowJson(rows[i]);
     const res: { inserted: number }[] = await q.query(INSERT_BATCH, [
-      JSON.stringify(payload),
+      payload + ']',
       new Date(receivedAt).toISOString(),
       source,
     ]);

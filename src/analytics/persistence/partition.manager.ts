@@ -40,7 +40,16 @@ export class PartitionManager {
 
   async ensureFor(instants: Iterable<number>): Promise<void> {
     const keys = new Set<string>();
-    for (const t of instants) keys.add(monthKey(t));
+    // Most instants of a batch fall in one month: name a month once per run of its instants.
+    let from = Infinity;
+    let to = -Infinity;
+    for (const t of instants) {
+      if (t >= from && t < to) continue;
+      const d = new Date(t);
+      from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+      to = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+      keys.add(monthKey(t));
+    }
     await this.ensure(keys);
   }
 

@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import type {
   ActiveUsersQuery,
@@ -19,6 +19,15 @@ import { QueryService } from '../application/query.service.js';
 import { EventStore } from '../persistence/event.store.js';
 
 const EXPORT_LIMIT = 10_000;
+
+/**
+ * The message as sent, as a custom parameter so the global pipe does not walk all 500 events
+ * of a batch again (the gateway has refused input too deep, with NUL or with lone surrogates,
+ * and checkEvent checks each event).
+ */
+const BatchPayload = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
+  ctx.switchToRpc().getData<unknown>(),
+);
 
 /** Queries are for admins only; checked here too, whatever route led to the call. */
 function requireAdmin(meta: RpcMeta | undefined): void {
@@ -45,7 +54,7 @@ export class AnalyticsRpcController {
   ) {}
 
   @Rpc(AnalyticsPatterns.ingest)
-  ingest(@Payload() { meta, data }: RpcEnvelope<IngestCommand>): Promise<IngestResult> {
+  ingest(@BatchPayload() { meta, data }: RpcEnvelope<IngestCommand>): Promise<IngestResult> {
     const events = data?.events;
     if (!Array.isArray(events)) {
       throw validationProblem([{ field: 'events', message: 'events must be an array' }]);

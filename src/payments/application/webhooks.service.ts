@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import Stripe from 'stripe';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { WebhookAck } from '../../contracts/payments/payment.dto.js';
 import { AppConfig } from '../../platform/config/config.js';
@@ -12,6 +11,7 @@ import { PaymentStateService } from './payment-state.service.js';
 import { notConfigured, ProviderRegistry } from './providers.registry.js';
 import { RefundsService } from './refunds.service.js';
 import { inTx, type AfterCommit } from './tx.js';
+import { loadStripe } from '../providers/stripe-sdk.js';
 
 /** Stripe's default and recommended tolerance for the signed timestamp. */
 const STRIPE_TOLERANCE_SECONDS = 300;
@@ -53,6 +53,7 @@ export class WebhooksService {
     const raw = Buffer.from(String(payloadBase64 ?? ''), 'base64');
     let event: StripeEventLike;
     try {
+      const Stripe = await loadStripe();
       event = Stripe.webhooks.constructEvent(
         raw,
         String(signature ?? ''),

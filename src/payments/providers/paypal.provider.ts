@@ -1,14 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  ApiError,
-  CheckoutPaymentIntent,
-  Client,
-  Environment,
-  OrdersController,
-  PaymentsController,
-  PaypalExperienceUserAction,
-  type Order,
-} from '@paypal/paypal-server-sdk';
+import type { Order, OrdersController, PaymentsController } from '@paypal/paypal-server-sdk';
 import { AppConfig } from '../../platform/config/config.js';
 import {
   PaymentProvider,
@@ -25,6 +16,19 @@ const DEFAULT_BASE = {
   production: 'https://api-m.paypal.com',
 } as const;
 
+type PaypalSdk = typeof import('@paypal/paypal-server-sdk');
+let sdkModule: Promise<PaypalSdk> | undefined;
+/** Set once the SDK is loaded (errors can only be its ApiError after that). */
+let loaded: PaypalSdk | undefined;
+
+/**
+ * The PayPal SDK, imported on first use: it is the heaviest module of the platform to load
+ * (time and memory at every start), and only PayPal payments need it.
+ */
+function loadSdk(): Promise<PaypalSdk> {
+  return (sdkModule ??= import('@paypal/paypal-server-sdk').then((m) => (loaded = m)));
+}
+
 /** What PayPal answers at /v1/notifications/verify-webhook-signature. */
 interface VerifyResponse {
   verification_status?: string;
@@ -38,7 +42,7 @@ interface VerifyResponse {
 @Injectable()
 export class PaypalProvider extends PaymentProvider {
   readonly method = 'paypal' as const;
-  private sdk?: { orders: OrdersController; payments: PaymentsController };
+  private sdk?: { orders: OrdersController; payments: PaymentsController; mod: PaypalSdk };
   private token?: { value: string; expires: number };
 
   constructor(private readonly config: AppConfig) {
@@ -59,10 +63,12 @@ export class PaypalProvider extends PaymentProvider {
     ).replace(/\/$/, '');
   }
 
-  private get api() {
+  private async api() {
     if (this.sdk) return this.sdk;
     const missing = this.missingSetting();
     if (missing) throw new ProviderError('unavailable', 'not_configured', `${missing} is not set`);
+    const mod = await loadSdk();
+    const { Client, Environment, OrdersController, PaymentsController } = mod;
     const production = this.config.get('PAYPAL_ENVIRONMENT') === 'production';
     const override = this.config.get('PAYPAL_API_URL');
     const client = new Client({
@@ -74,17 +80,22 @@ export class PaypalProvider extends PaymentProvider {
       timeout: this.config.get('PAYMENTS_PROVIDER_TIMEOUT_MS'),
       ...(override ? { unstable_httpClientOptions: rewriteOrigin(production, override) } : {}),
     });
-    this.sdk = { orders: new OrdersController(client), payments: new PaymentsController(client) };
+    this.sdk = {
+      orders: new OrdersController(client),
+      payments: new PaymentsController(client),
+      mod,
+    };
     return this.sdk;
   }
 
   async create(p: ProviderPayment, idempotencyKey: string): Promise<CreatedAtProvider> {
-    const { result } = await call(() =>
-      this.api.orders.createOrder({
+    const { result } = await call(async () => {
+      const api = await this.api();
+      return api.orders.createOrder({
         paypalRequestId: idempotencyKey,
         prefer: 'return=representation',
         body: {
-          intent: CheckoutPaymentIntent.Capture,
+          intent: api.mod.CheckoutPaymentIntent.Capture,
           purchaseUnits: [
             {
               referenceId: p.id,
@@ -98,13 +109,13 @@ export class PaypalProvider extends PaymentProvider {
               experienceContext: {
                 returnUrl: this.config.get('PAYPAL_RETURN_URL'),
                 cancelUrl: this.config.get('PAYPAL_CANCEL_URL'),
-                userAction: PaypalExperienceUserAction.PayNow,
+                userAction: api.mod.PaypalExperienceUserAction.PayNow,
               },
             },
           },
         },
-      }),
-    );
+      });
+    });
     const approve = result.links?.find((l) => l.rel === 'payer-action' || l.rel === 'approve');
     if (!result.id || !approve) {
       throw new ProviderError('unavailable', 'bad_response', 'PayPal returned no approval link.');
@@ -118,8 +129,8 @@ export class PaypalProvider extends PaymentProvider {
 
   async capture(p: ProviderPayment, idempotencyKey: string): Promise<ProviderState> {
     try {
-      const { result } = await call(() =>
-        this.api.orders.captureOrder({
+      const { result } = await call(async () =>
+        (await this.api()).orders.captureOrder({
           id: p.provider_ref!,
           paypalRequestId: idempotencyKey,
           prefer: 'return=representation',
@@ -148,8 +159,8 @@ export class PaypalProvider extends PaymentProvider {
   ): Promise<RefundAtProvider> {
     if (!p.capture_ref)
       throw new ProviderError('conflict', 'not_captured', 'Nothing was captured.');
-    const { result } = await call(() =>
-      this.api.payments.refundCapturedPayment({
+    const { result } = await call(async () =>
+      (await this.api()).payments.refundCapturedPayment({
         captureId: p.capture_ref!,
         paypalRequestId: idempotencyKey,
         prefer: 'return=representation',
@@ -176,7 +187,9 @@ export class PaypalProvider extends PaymentProvider {
 
   async retrieve(p: ProviderPayment): Promise<ProviderState | undefined> {
     if (!p.provider_ref) return undefined;
-    const { result } = await call(() => this.api.orders.getOrder({ id: p.provider_ref! }));
+    const { result } = await call(async () =>
+      (await this.api()).orders.getOrder({ id: p.provider_ref! }),
+    );
     return orderState(result);
   }
 
@@ -319,7 +332,7 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
 
 function toProviderError(err: unknown): ProviderError {
   if (err instanceof ProviderError) return err;
-  if (err instanceof ApiError) {
+  if (loaded && err instanceof loaded.ApiError) {
     const body = (err.result ?? safeJson(err.body)) as
       | { name?: string; details?: { issue?: string; description?: string }[]; message?: string }
       | undefined;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { loadStripe } from './stripe-sdk.js';
 import { AppConfig } from '../../platform/config/config.js';
 import {
   PaymentProvider,
@@ -31,14 +32,15 @@ export class StripeProvider extends PaymentProvider {
   }
 
   /** The SDK client, pointed at STRIPE_API_URL when set (host, port and protocol options). */
-  get stripe(): StripeClient {
+  async stripe(): Promise<StripeClient> {
     if (this.client) return this.client;
     const key = this.config.get('STRIPE_SECRET_KEY');
     if (!key)
       throw new ProviderError('unavailable', 'not_configured', 'STRIPE_SECRET_KEY is not set');
     const base = this.config.get('STRIPE_API_URL');
     const target = base ? new URL(base) : undefined;
-    this.client = new Stripe(key, {
+    const Sdk = await loadStripe();
+    this.client = new Sdk(key, {
       maxNetworkRetries: 2,
       timeout: this.config.get('PAYMENTS_PROVIDER_TIMEOUT_MS'),
       telemetry: false,
@@ -54,8 +56,8 @@ export class StripeProvider extends PaymentProvider {
   }
 
   async create(p: ProviderPayment, idempotencyKey: string): Promise<CreatedAtProvider> {
-    const intent = await call(() =>
-      this.stripe.paymentIntents.create(
+    const intent = await call(async () =>
+      (await this.stripe()).paymentIntents.create(
         {
           amount: p.amount,
           currency: p.currency.toLowerCase(),
@@ -86,8 +88,8 @@ export class StripeProvider extends PaymentProvider {
   async cancel(p: ProviderPayment): Promise<ProviderState> {
     if (!p.provider_ref) return { status: 'canceled' };
     try {
-      const intent = await call(() =>
-        this.stripe.paymentIntents.cancel(
+      const intent = await call(async () =>
+        (await this.stripe()).paymentIntents.cancel(
           p.provider_ref!,
           {},
           { idempotencyKey: `cancel-${p.id}` },
@@ -110,8 +112,8 @@ export class StripeProvider extends PaymentProvider {
     reason: string | undefined,
     idempotencyKey: string,
   ): Promise<RefundAtProvider> {
-    const refund = await call(() =>
-      this.stripe.refunds.create(
+    const refund = await call(async () =>
+      (await this.stripe()).refunds.create(
         {
           payment_intent: p.provider_ref!,
           amount,
@@ -134,7 +136,9 @@ export class StripeProvider extends PaymentProvider {
 
   async retrieve(p: ProviderPayment): Promise<ProviderState | undefined> {
     if (!p.provider_ref) return undefined;
-    return stateOf(await call(() => this.stripe.paymentIntents.retrieve(p.provider_ref!)));
+    return stateOf(
+      await call(async () => (await this.stripe()).paymentIntents.retrieve(p.provider_ref!)),
+    );
   }
 }
 

@@ -32,11 +32,13 @@ export class DatabaseModule implements OnApplicationShutdown {
           provide: OPENED,
           inject: [AppConfig],
           useFactory: async (config: AppConfig) => {
-            const opened = await openDatabase(config, parts);
-            if (config.get('MIGRATIONS_RUN')) {
+            const migrate = config.get('MIGRATIONS_RUN');
+            const opened = await openDatabase(config, parts, { fromTemplate: migrate });
+            if (migrate) {
               const { applied } = await runMigrations(opened.dataSource, parts);
               if (applied.length)
                 new Logger('Database').log(`applied migrations: ${applied.join(', ')}`);
+              await opened.saveTemplate?.();
             }
             return opened;
           },
