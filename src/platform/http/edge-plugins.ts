@@ -6,7 +6,7 @@ import cors from '@fastify/cors';
 import compress from '@fastify/compress';
 import type { AppConfig } from '../config/config.js';
 import { PROBLEM_BASE, titleFor } from '../errors/problem.js';
-import type { MetricsService } from '../metrics/metrics.service.js';
+import { seriesCache, type MetricsService } from '../metrics/metrics.service.js';
 import { PROBLEM_JSON } from './problem.filter.js';
 
 /**
@@ -139,12 +139,11 @@ export function installEdgeHooks(
     reply.raw.once('close', () => clearTimeout(timer));
     done();
   });
+  const series = seriesCache(metrics.httpDuration);
   fastify.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions?.url ?? 'unmatched';
     const method = METHODS.has(req.method) ? req.method : 'OTHER';
-    metrics.httpDuration
-      .labels(method, route, String(reply.statusCode))
-      .observe(reply.elapsedTime / 1000);
+    series(method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
     done();
   });
 }
