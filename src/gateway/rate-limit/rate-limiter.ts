@@ -73,8 +73,8 @@ export class RateLimiter extends HttpEdgeHook {
   ) {
     super();
     this.policies = policiesFrom(config);
-    this.subject = new TokenSubject(tokens);
     this.reusable = tokens.alg === 'HS256';
+    this.subject = new TokenSubject(tokens, this.reusable);
     this.failOpen = config.get('RATE_LIMIT_FAIL_OPEN');
     this.rejections = metrics.counter(
       'rate_limit_rejections_total',
