@@ -11,6 +11,8 @@ import { loadConfig } from '../../platform/config/load-config.js';
 import { ProblemException } from '../../platform/errors/problem.js';
 import { OptionalAuth, Public, Roles, Scopes } from '../../platform/http/auth.decorators.js';
 import { MemoryStore } from '../../platform/kv/memory.store.js';
+import { MetricsService } from '../../platform/metrics/metrics.service.js';
+import { LIMIT_STATE, RateLimiter, type LimitState } from '../rate-limit/rate-limiter.js';
 import { AuthenticationGuard } from './authentication.guard.js';
 
 const SECRET = 'guard-spec-secret-of-at-least-32-bytes';
@@ -47,17 +49,29 @@ function token(over: Record<string, unknown> = {}) {
   );
 }
 
-function contextFor(handler: keyof Routes, authorization?: string) {
-  const req: { headers: Record<string, string>; actor?: unknown } = {
+function contextFor(handler: keyof Routes, authorization?: string, state?: LimitState) {
+  const req: {
+    headers: Record<string, string>;
+    actor?: unknown;
+    routeOptions: { url: string };
+    [LIMIT_STATE]?: LimitState;
+  } = {
     headers: authorization ? { authorization } : {},
+    routeOptions: { url: '/api/v1/users/:user_id' },
+    [LIMIT_STATE]: state,
+  };
+  const headers: Record<string, string> = {};
+  const reply = {
+    getHeader: (name: string) => headers[name],
+    header: (name: string, value: string) => (headers[name] = value),
   };
   const ctx = {
     getType: () => 'http',
     getHandler: () => Routes.prototype[handler],
     getClass: () => Routes,
-    switchToHttp: () => ({ getRequest: () => req }),
+    switchToHttp: () => ({ getRequest: () => req, getResponse: () => reply }),
   } as unknown as ExecutionContext;
-  return { ctx, req };
+  return { ctx, req, headers };
 }
 
 async function statusOf(p: Promise<unknown>): Promise<number | 'ok'> {
@@ -186,6 +200,41 @@ describe('AuthenticationGuard', () => {
     ).toBe(401);
     await kv.set(SessionKeys.revokedClient('cli_9'), '1');
     expect(await statusOf(guard.canActivate(contextFor('profile', client()).ctx))).toBe(401);
+  });
+
+  it('takes the claims the rate limiter verified for this very token', async () => {
+    await kv.set(SessionKeys.session('ses_1'), 'usr_1');
+    const claims = tokens.verifyNow(token({ role: 'admin' }));
+    if (!claims.ok) throw new Error('token should verify');
+    // The limiter's check is keyed by the token: the guard does not verify "opaque" again.
+    const checked = { token: 'opaque', claims: claims.claims };
+    const reused = contextFor('adminOnly', 'Bearer opaque', { checked });
+    expect(await statusOf(guard.canActivate(reused.ctx))).toBe('ok');
+    expect(reused.req.actor).toMatchObject({ id: 'usr_1', role: 'admin' });
+    // Another token in the header is verified as usual.
+    expect(
+      await statusOf(guard.canActivate(contextFor('plain', 'Bearer x.y.z', { checked }).ctx)),
+    ).toBe(401);
+  });
+
+  it('charges the user budget the limiter could not charge before authentication', async () => {
+    await kv.set(SessionKeys.session('ses_1'), 'usr_1');
+    const limited = new AppConfig(
+      loadConfig({ JWT_SECRET: SECRET, NODE_ENV: 'test', RATE_LIMIT_USER: '1/1m' }),
+      ['gateway'],
+    );
+    const store = new MemoryStore();
+    const limiter = new RateLimiter(limited, store, new MetricsService(), tokens);
+    const charging = new AuthenticationGuard(new Reflector(), kv, tokens, limiter);
+    const first = contextFor('plain', `Bearer ${token()}`, {});
+    expect(await statusOf(charging.canActivate(first.ctx))).toBe('ok');
+    expect(first.headers['ratelimit-policy']).toBe('"user";q=1;w=60');
+    // Already charged by the limiter (it could read the token): not charged twice.
+    const charged = contextFor('plain', `Bearer ${token()}`, { user: 'usr_1' });
+    expect(await statusOf(charging.canActivate(charged.ctx))).toBe('ok');
+    expect(charged.headers['ratelimit-policy']).toBeUndefined();
+    const over = contextFor('plain', `Bearer ${token()}`, {});
+    expect(await statusOf(charging.canActivate(over.ctx))).toBe(429);
   });
 
   it('lets transport handlers through (they are never reached from outside)', async () => {

@@ -1,4 +1,5 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { Reflector } from '@nestjs/core';
 import { isClientToken } from '../../contracts/auth/access-token.js';
 import { livenessOf, scopesOf } from '../../contracts/auth/token-liveness.js';
@@ -12,6 +13,7 @@ import {
   type AuthenticatedRequest,
 } from '../../platform/http/auth.decorators.js';
 import { KeyValueStore } from '../../platform/kv/key-value.store.js';
+import { LIMIT_STATE, RateLimiter, type LimitState } from '../rate-limit/rate-limiter.js';
 
 interface RoutePolicy {
   public: boolean;
@@ -41,6 +43,8 @@ export class AuthenticationGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly kv: KeyValueStore,
     private readonly tokens: TokenVerifier,
+    /** Charges the per-user budget the limiter could not charge before authentication. */
+    @Optional() private readonly limiter?: RateLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -48,7 +52,9 @@ export class AuthenticationGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const policy = this.policyOf(context);
     if (policy.public) return true;
-    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const req = context
+      .switchToHttp()
+      .getRequest<AuthenticatedRequest & { [LIMIT_STATE]?: LimitState }>();
     const header = req.headers.authorization;
     if (header === undefined) {
       if (policy.optional) return true;
@@ -57,7 +63,12 @@ export class AuthenticationGuard implements CanActivate {
     const token = bearerOf(header);
     if (!token)
       throw unauthorized('The Authorization header must be "Bearer <token>".', 'invalid_request');
-    const result = await this.tokens.verify(token);
+    // The rate limiter already verified this very token (HS256) a moment ago.
+    const checked = req[LIMIT_STATE]?.checked;
+    const result =
+      checked?.token === token
+        ? { ok: true as const, claims: checked.claims }
+        : await this.tokens.verify(token);
     if (!result.ok) {
       throw unauthorized(
         result.reason === 'expired'
@@ -99,6 +110,7 @@ export class AuthenticationGuard implements CanActivate {
     if (policy.roles && policy.roles.length && !policy.roles.includes(c.role)) {
       throw new ProblemException(403, 'forbidden', 'Your role does not allow this action.');
     }
+    await this.limiter?.chargeUser(req, context.switchToHttp().getResponse<FastifyReply>());
     return true;
   }
 

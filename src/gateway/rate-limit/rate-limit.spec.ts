@@ -58,6 +58,27 @@ describe('TokenSubject', () => {
   });
 });
 
+describe('TokenSubject remembering checked tokens (HS256)', () => {
+  it('answers from memory until exp, and only for the very same token', () => {
+    const subject = new TokenSubject(
+      new TokenVerifier(config, null as unknown as AuthClient),
+      true,
+    );
+    const now = Date.now();
+    const sec = Math.floor(now / 1000);
+    const fixed = { iat: sec, auth_time: sec, exp: sec + 60 };
+    const t = token(fixed);
+    expect(subject.check(`Bearer ${t}`, now)?.claims.sub).toBe('usr_1');
+    expect(subject.check(`Bearer ${t}`, now + 30_000)?.claims.sub).toBe('usr_1');
+    // Past exp (and any leeway) it is checked again, and refused.
+    expect(subject.check(`Bearer ${t}`, now + 120_000)).toBeUndefined();
+    const other = createSecretKey(Buffer.from('another-secret-another-secret-000000'));
+    const forged = token(fixed, other);
+    expect(forged.split('.').slice(0, 2)).toEqual(t.split('.').slice(0, 2));
+    expect(subject.check(`Bearer ${forged}`, now)).toBeUndefined();
+  });
+});
+
 describe('clientKey', () => {
   it('keeps IPv4, unwraps IPv4-mapped IPv6 and groups IPv6 by /64', () => {
     expect(clientKey('203.0.113.9')).toBe('203.0.113.9');

@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { AuthenticatedRequest } from '../../platform/http/auth.decorators.js';
+import { ProblemException } from '../../platform/errors/problem.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Counter } from 'prom-client';
 import { TokenVerifier } from '../../contracts/auth/token-verifier.js';
@@ -10,12 +12,17 @@ import { KeyValueStore, type RateLimitResult } from '../../platform/kv/index.js'
 import { MetricsService } from '../../platform/metrics/metrics.service.js';
 import { clientKey } from './client-key.js';
 import { policiesFrom, UNLIMITED_ROUTES, type Policies, type Policy } from './policies.js';
-import { TokenSubject } from './token-subject.js';
+import { TokenSubject, type CheckedToken } from './token-subject.js';
 
 /** What the limiter decided for one request; kept on the request for the later user check. */
 export interface LimitState {
   /** The user id already limited before authentication (from a well-signed token). */
   user?: string;
+  /**
+   * The bearer token the limiter verified (signature, type, expiry, issuer, audience) with
+   * JWT_SECRET, so the guard need not verify it again.
+   */
+  checked?: CheckedToken;
 }
 
 export const LIMIT_STATE = Symbol('rate-limit-state');
@@ -54,6 +61,7 @@ export class RateLimiter extends HttpEdgeHook {
   readonly policies: Policies;
   private readonly subject: TokenSubject;
   private readonly failOpen: boolean;
+  private readonly reusable: boolean;
   private readonly rejections: Counter<'policy'>;
   private readonly storeFailures: Counter<'outcome'>;
 
@@ -65,7 +73,8 @@ export class RateLimiter extends HttpEdgeHook {
   ) {
     super();
     this.policies = policiesFrom(config);
-    this.subject = new TokenSubject(tokens);
+    this.reusable = tokens.alg === 'HS256';
+    this.subject = new TokenSubject(tokens, this.reusable);
     this.failOpen = config.get('RATE_LIMIT_FAIL_OPEN');
     this.rejections = metrics.counter(
       'rate_limit_rejections_total',
@@ -89,7 +98,8 @@ export class RateLimiter extends HttpEdgeHook {
     if (route !== undefined && UNLIMITED_ROUTES.has(route)) return;
     const ip = clientKey(req.ip);
     const routePolicy = this.policies.forRoute(route, req.method);
-    const user = this.subject.of(req.headers.authorization);
+    const checked = this.subject.check(req.headers.authorization);
+    const user = checked?.claims.sub;
     const policies: Policy[] = [this.policies.ip];
     const keys = [`rl:ip:${ip}`];
     if (routePolicy) {
@@ -100,10 +110,32 @@ export class RateLimiter extends HttpEdgeHook {
       policies.push(this.policies.user);
       keys.push(`rl:user:${user}`);
     }
-    req[LIMIT_STATE] = { user };
+    // Only HS256 results are reused: with published keys the guard may first refresh them.
+    req[LIMIT_STATE] = { user, checked: this.reusable ? checked : undefined };
     const refusal = await this.apply(reply, policies, keys, this.policies.failsClosed(route));
     // Returning the reply after sending stops Fastify's lifecycle here.
     return refusal ? this.send(req, reply, refusal) : undefined;
+  }
+
+  /**
+   * The per-user budget for a request the limiter could not tie to a user before
+   * authentication (a token it cannot verify itself, e.g. an asymmetric one): called by the
+   * guard once the actor is verified; requests already charged are skipped. Throws the 429
+   * (or 503) problem when refused.
+   */
+  async chargeUser(req: AuthenticatedRequest & Req, reply: FastifyReply): Promise<void> {
+    const state = req[LIMIT_STATE];
+    const actor = req.actor?.id;
+    if (!state || !actor || state.user === actor) return;
+    state.user = actor;
+    const authRoute = this.policies.failsClosed(req.routeOptions?.url);
+    const refusal = await this.apply(reply, [this.policies.user], [`rl:user:${actor}`], authRoute);
+    if (!refusal) return;
+    throw new ProblemException(refusal.status, refusal.slug, refusal.detail, {
+      headers: { 'retry-after': String(refusal.retryAfter), 'cache-control': 'no-store' },
+      ...(refusal.policy ? { policy: refusal.policy } : {}),
+      retry_after: refusal.retryAfter,
+    });
   }
 
   /**

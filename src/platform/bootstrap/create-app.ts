@@ -3,10 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RequestMethod } from '@nestjs/common';
 import { closeConnectionsOnShutdown } from './graceful-close.js';
-import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../config/config.js';
 import { loadConfig, rolesOf } from '../config/load-config.js';
 import { HttpEdgeHook } from '../http/edge.js';
+import { LOGGERS } from '../logging/logging.module.js';
+import { PlatformLogger, type Loggers } from '../logging/platform-logger.js';
+import { installRequestLog } from '../logging/request-log.js';
 import { installEdgeHooks, registerEdgePlugins, trustProxyOf } from '../http/edge-plugins.js';
 import {
   clientErrorProblem,
@@ -72,14 +74,15 @@ export async function startApp(
     adapter,
     { bufferLogs: true, rawBody: true, abortOnError: false },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(PlatformLogger));
   app.flushLogs();
 
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (req, reply) => {
-    (req.raw as typeof req.raw & { id?: string }).id = String(req.id);
+  fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
+  installRequestLog(fastify, app.get<Loggers>(LOGGERS).requests);
   installEdgeHooks(fastify, config, app.get(MetricsService));
   closeConnectionsOnShutdown(fastify);
   if (config.get('OTEL_EXPORTER_OTLP_ENDPOINT')) {

@@ -28,7 +28,7 @@ export class RootModule {
       module: RootModule,
       imports: [
         ConfigModule.of(config),
-        LoggingModule.forRoot(),
+        LoggingModule,
         MetricsModule,
         TracingModule.forRoot(config),
         KvModule,

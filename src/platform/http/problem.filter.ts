@@ -57,6 +57,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (unexpected) {
       this.logger.error(
         {
+          req: { id: requestIdOf(host) },
           err:
             exception instanceof Error
               ? { message: exception.message, stack: exception.stack }
@@ -78,6 +79,15 @@ export class ProblemFilter implements ExceptionFilter {
       .header('content-type', PROBLEM_JSON)
       .send(problemBody(problem, req));
   }
+}
+
+/** The id of the request an error belongs to: the HTTP request's, or the one a message carries. */
+function requestIdOf(host: ArgumentsHost): string | undefined {
+  if (host.getType() === 'http') return String(host.switchToHttp().getRequest<FastifyRequest>().id);
+  if (host.getType() !== 'rpc') return undefined;
+  const data: unknown = host.switchToRpc().getData();
+  const id = (data as { meta?: { requestId?: unknown } } | null)?.meta?.requestId;
+  return typeof id === 'string' ? id : undefined;
 }
 
 /**

@@ -1,6 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/**
+ * `histogram.labels(...values)`, remembered per label values: prom-client builds and checks a
+ * label object on every `labels()` call. For label sets known to be small (routes, patterns).
+ */
+export function seriesCache<T extends string>(
+  histogram: Histogram<T>,
+): (...values: string[]) => Histogram.Internal<T> {
+  const series = new Map<string, Histogram.Internal<T>>();
+  return (...values) => {
+    const key = values.join('\u0000');
+    let child = series.get(key);
+    if (!child) {
+      child = histogram.labels(...values);
+      series.set(key, child);
+    }
+    return child;
+  };
+}
+
 /** One registry per application instance (tests start several in one process). */
 @Injectable()
 export class MetricsService {

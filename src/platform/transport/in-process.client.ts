@@ -1,4 +1,5 @@
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import { Observable } from 'rxjs';
 import { InProcessBus, overTheWire } from './in-process.bus.js';
 import { noHandlerProblem } from './transport-errors.js';
 
@@ -17,6 +18,22 @@ export class InProcessClient extends ClientProxy {
   }
 
   on(): void {}
+
+  /**
+   * ClientProxy.send without its first step, an awaited `connect()` (a promise and an rxjs
+   * merge on every call): the bus has nothing to connect to. Everything else is the same.
+   */
+  override send<TResult = unknown, TInput = unknown>(
+    pattern: unknown,
+    data: TInput,
+  ): Observable<TResult> {
+    if (pattern === null || pattern === undefined || data === null || data === undefined) {
+      return super.send(pattern, data);
+    }
+    return new Observable<TResult>((observer) =>
+      this.publish(this.createPacket(pattern, data), this.createObserver(observer)),
+    );
+  }
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     let active = true;

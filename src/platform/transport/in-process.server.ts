@@ -1,6 +1,7 @@
 import { BaseRpcContext, Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import type { WritePacket } from '@nestjs/microservices';
 import { InProcessBus } from './in-process.bus.js';
+import { isPlainPattern } from './rpc-meta.js';
 import { noHandlerProblem } from './transport-errors.js';
 
 /** The server half of the in-process transport: runs the app's @MessagePattern handlers. */
@@ -24,6 +25,10 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
 
   unwrap<T>(): T {
     return this.bus as T;
+  }
+
+  override getRouteFromPattern(pattern: string): string {
+    return isPlainPattern(pattern) ? pattern : super.getRouteFromPattern(pattern);
   }
 
   request(pattern: string, data: unknown, respond: (packet: WritePacket) => void): void {

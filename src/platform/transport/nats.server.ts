@@ -1,4 +1,5 @@
 import { ServerNats, type NatsOptions } from '@nestjs/microservices';
+import { isPlainPattern } from './rpc-meta.js';
 
 /**
  * NATS server whose subjects carry NATS_SUBJECT_PREFIX, so several platforms can share one
@@ -10,6 +11,10 @@ export class PrefixedNatsServer extends ServerNats {
     private readonly prefix: string,
   ) {
     super(options);
+  }
+
+  override getRouteFromPattern(pattern: string): string {
+    return isPlainPattern(pattern) ? pattern : super.getRouteFromPattern(pattern);
   }
 
   bindEvents(client: Parameters<ServerNats['bindEvents']>[0]): void {

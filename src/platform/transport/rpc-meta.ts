@@ -35,3 +35,12 @@ export interface RpcEnvelope<T = unknown> {
 export function partOf(pattern: string): string {
   return pattern.slice(0, pattern.indexOf('.'));
 }
+
+/**
+ * Whether a pattern is a plain string, its own route. Nest's `getRouteFromPattern` first tries
+ * `JSON.parse` on every incoming pattern, which throws (at a cost) for each such pattern; our
+ * servers skip that for patterns that cannot be JSON objects.
+ */
+export function isPlainPattern(pattern: string): boolean {
+  return typeof pattern === 'string' && !pattern.startsWith('{');
+}

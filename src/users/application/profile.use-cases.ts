@@ -34,7 +34,7 @@ export class ProfileUseCases {
   /** The seed's shape; a member asking for anyone else gets the same 404 as for nobody. */
   async read(id: unknown, meta: RpcMeta): Promise<PublicUserView> {
     const actor = requireVisible(meta, id);
-    const record = await this.users.findById(id as string);
+    const record = await this.users.findPublicById(id as string);
     // Admins also see accounts waiting for erasure; nobody sees erased ones.
     if (!record || record.erasedAt || (record.deletedAt && !isAdmin(actor))) throw userNotFound();
     return toPublicView(record);

@@ -26,7 +26,9 @@ export function toUserDto(r: UserRecord): UserDto {
   };
 }
 
-export function toPublicView(r: UserRecord): PublicUserView {
+export function toPublicView(
+  r: Pick<UserRecord, 'id' | 'email' | 'name' | 'createdAt' | 'role'>,
+): PublicUserView {
   return {
     id: r.id,
     email: r.email ?? '',

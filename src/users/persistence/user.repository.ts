@@ -1,6 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { UserRecord } from './user.entity.js';
+
+interface ByIdQuery {
+  sql: string;
+  columns: ColumnMetadata[];
+}
+
+const PUBLIC_COLUMNS = [
+  'id',
+  'email',
+  'name',
+  'role',
+  'createdAt',
+  'deletedAt',
+  'erasedAt',
+] as const satisfies readonly (keyof UserRecord)[];
+
+/** A user row with the columns of PUBLIC_COLUMNS only. */
+export type PublicUserRow = Pick<UserRecord, (typeof PUBLIC_COLUMNS)[number]>;
 
 export interface UserListQuery {
   limit: number;
@@ -35,7 +54,41 @@ export class UserRepository {
   }
 
   findById(id: string, m: EntityManager = this.ds.manager): Promise<UserRecord | null> {
-    return m.findOne(UserRecord, { where: { id } });
+    return this.selectById(this.byId('all', undefined), id, m) as Promise<UserRecord | null>;
+  }
+
+  /** The columns reading a user by id needs (its public view and whether it may be seen). */
+  findPublicById(id: string, m: EntityManager = this.ds.manager): Promise<PublicUserRow | null> {
+    return this.selectById(this.byId('public', PUBLIC_COLUMNS), id, m);
+  }
+
+  /** By-id lookups (the hottest queries: every GET /users/{id}), their SQL built once. */
+  private readonly byIdQueries = new Map<string, ByIdQuery>();
+
+  private byId(name: string, properties: readonly string[] | undefined): ByIdQuery {
+    let q = this.byIdQueries.get(name);
+    if (!q) {
+      const meta = this.ds.getMetadata(UserRecord);
+      const columns = properties
+        ? meta.columns.filter((c) => properties.includes(c.propertyName))
+        : meta.columns;
+      const list = columns.map((c) => `"${c.databaseName}"`).join(', ');
+      const sql = `SELECT ${list} FROM "${meta.schema}"."${meta.tableName}" WHERE "id" = $1`;
+      q = { sql, columns };
+      this.byIdQueries.set(name, q);
+    }
+    return q;
+  }
+
+  /** What TypeORM does when it hydrates an entity, without building the query each time. */
+  private async selectById<T>(q: ByIdQuery, id: string, m: EntityManager): Promise<T | null> {
+    const rows = (await m.query(q.sql, [id])) as Record<string, unknown>[];
+    if (!rows.length) return null;
+    const record = new UserRecord() as unknown as Record<string, unknown>;
+    for (const c of q.columns) {
+      record[c.propertyName] = this.ds.driver.prepareHydratedValue(rows[0][c.databaseName], c);
+    }
+    return record as T;
   }
 
   /** The row, locked until the end of the transaction `m` belongs to. */
