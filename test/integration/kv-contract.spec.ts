@@ -93,6 +93,26 @@ const prefix = `kvtest:${randomBytes(4).toString('hex')}:`;
 contract('memory', () => new MemoryStore());
 if (process.env.REDIS_URL) contract('redis', () => new RedisStore(process.env.REDIS_URL!, prefix));
 
+describe('sliding window across the boundary of two fixed windows', () => {
+  it('counts a burst just before the boundary against the start of the next window', async () => {
+    let now = 10 * 60_000 + 59_500; // half a second before a window ends
+    const kv = new MemoryStore(() => now);
+    expect((await kv.hit('edge', 3, 60_000)).allowed).toBe(true);
+    expect((await kv.hit('edge', 3, 60_000)).allowed).toBe(true);
+    now += 600; // the next window has begun
+    expect((await kv.hit('edge', 3, 60_000)).allowed).toBe(true);
+    now += 100;
+    const fourth = await kv.hit('edge', 3, 60_000);
+    expect(fourth.allowed).toBe(false); // three were admitted less than a second ago
+    // It fits once the previous window's weighted share has faded enough (half-way through
+    // this window for two earlier hits), and Retry-After says when.
+    now += fourth.resetMs - 1;
+    expect((await kv.hit('edge', 3, 60_000, 0)).allowed).toBe(false);
+    now += 1;
+    expect((await kv.hit('edge', 3, 60_000, 0)).allowed).toBe(true);
+  });
+});
+
 describe('redis store while Redis is unreachable', () => {
   it('fails fast with a 503 problem instead of hanging', async () => {
     const kv = new RedisStore('redis://127.0.0.1:1', 'x:');

@@ -19,12 +19,12 @@ export function retryMs(
 ): number {
   const room = limit - cur - cost;
   if (room >= 0 && prev > 0) {
-    return Math.max(1, Math.ceil(window * (1 - (room + 1) / prev)) + 1 - pos);
+    return Math.max(1, Math.ceil(window * (1 - room / prev)) - pos);
   }
   const roomNext = limit - cost;
   if (roomNext < 0) return window * 2;
   let wait = window - pos;
-  if (cur > roomNext) wait += Math.ceil(window * (1 - (roomNext + 1) / cur)) + 1;
+  if (cur > roomNext) wait += Math.ceil(window * (1 - roomNext / cur));
   return wait;
 }
 
@@ -159,7 +159,8 @@ export class MemoryStore extends KeyValueStore {
       const cur = Number(this.str(curKey) ?? 0);
       const prev = Number(this.str(`${key}:${window - 1}`) ?? 0);
       const elapsed = (now % windowMs) / windowMs;
-      const used = Math.floor(prev * (1 - elapsed)) + cur;
+      // Rounded up: a burst just before and just after the boundary cannot pass the limit.
+      const used = Math.ceil(prev * (1 - elapsed)) + cur;
       const pos = now % windowMs;
       const need = Math.max(cost, 1); // cost 0 only reads: allowed = a hit would pass
       const allowed = used + need <= limit;

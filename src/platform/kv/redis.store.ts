@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import { ProblemException } from '../errors/problem.js';
 import { KeyValueStore, type RateLimitCheck, type RateLimitResult } from './key-value.store.js';
 
-// Sliding windows (weighted previous + current fixed window), decided together and counted
+// Sliding windows (weighted previous + current fixed window, the previous one's share rounded
+// up so a burst across the boundary cannot pass the limit), decided together and counted
 // only when all have room. Redis' clock (TIME inside the script), not ours, so every replica
 // agrees on the window, in one round trip. ARGV = limit, window, cost per key; cost 0 only
 // reads (allowed = a hit would pass).
@@ -10,12 +11,12 @@ const HIT_SCRIPT = `
 local function retry(prev, cur, limit, cost, window, pos)
   local room = limit - cur - cost
   if room >= 0 and prev > 0 then
-    return math.max(1, math.ceil(window * (1 - (room + 1) / prev)) + 1 - pos)
+    return math.max(1, math.ceil(window * (1 - room / prev)) - pos)
   end
   local roomNext = limit - cost
   if roomNext < 0 then return window * 2 end
   local wait = window - pos
-  if cur > roomNext then wait = wait + math.ceil(window * (1 - (roomNext + 1) / cur)) + 1 end
+  if cur > roomNext then wait = wait + math.ceil(window * (1 - roomNext / cur)) end
   return wait
 end
 local t = redis.call('TIME')
@@ -31,7 +32,7 @@ for i = 1, #KEYS do
   local cur = tonumber(redis.call('GET', curKey) or '0')
   local prev = tonumber(redis.call('GET', KEYS[i] .. ':' .. (idx - 1)) or '0')
   local pos = now % window
-  local used = math.floor(prev * (1 - pos / window)) + cur
+  local used = math.ceil(prev * (1 - pos / window)) + cur
   local need = math.max(cost, 1)
   local allowed = used + need <= limit
   local reset = window - pos
