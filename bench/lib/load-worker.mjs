@@ -40,19 +40,30 @@ function requestsFor(spec, stats) {
     case 'refresh': {
       const pool = [...spec.tokens];
       let last = pool[0];
+      // Tokens presented whose answer never came (autocannon drops what is in flight when a
+      // run ends): put back after the warm-up, or every chain cut there would be lost and the
+      // measured run would present `last` over and over (grace replays, not rotations).
+      const inFlight = new Set();
+      stats.afterWarmup = () => {
+        pool.push(...inFlight);
+        inFlight.clear();
+      };
       return [
         {
           ...base,
-          setupRequest: (req) => {
+          setupRequest: (req, context) => {
             const token = pool.shift() ?? last;
             last = token;
+            context.token = token;
+            inFlight.add(token);
             return {
               ...req,
               headers: { ...req.headers, ...headers },
               body: JSON.stringify({ refresh_token: token }),
             };
           },
-          onResponse: (status, resBody) => {
+          onResponse: (status, resBody, context) => {
+            inFlight.delete(context.token);
             if (status !== 200) return;
             try {
               const next = JSON.parse(resBody).refresh_token;
@@ -130,6 +141,7 @@ process.once('message', async (spec) => {
     const stats = { accepted: 0, unparsed: 0 };
     const requests = requestsFor(spec, stats);
     if (spec.warmup > 0) await fire(spec, requests, spec.warmup);
+    stats.afterWarmup?.();
     stats.accepted = 0;
     process.send({ type: 'measuring' });
     const { result: r, latencies } = await fire(spec, requests, spec.duration);

@@ -42,6 +42,18 @@ function contract(name: string, make: () => KeyValueStore) {
       expect(await kv.get('forever')).toBeNull();
     });
 
+    it('sets several keys at once, each with its own TTL', async () => {
+      await kv.setMany([
+        { key: 'm1', value: 'a', ttlMs: 150 },
+        { key: 'm2', value: 'b' },
+      ]);
+      expect(await kv.mget(['m1', 'm2'])).toEqual(['a', 'b']);
+      expect(await kv.ttl('m2')).toBe(-1);
+      await sleep(250);
+      expect(await kv.mget(['m1', 'm2'])).toEqual([null, 'b']);
+      await kv.setMany([]);
+    });
+
     it('sets only when absent, atomically under concurrency', async () => {
       const wins = await Promise.all(
         Array.from({ length: 20 }, (_, i) => kv.setIfAbsent('once', String(i), 5000)),
@@ -120,6 +132,9 @@ describe('redis store while Redis is unreachable', () => {
     const kv = new RedisStore('redis://127.0.0.1:1', 'x:');
     const started = Date.now();
     await expect(kv.get('k')).rejects.toMatchObject({ problem: { status: 503 } });
+    await expect(kv.setMany([{ key: 'k', value: 'v', ttlMs: 1000 }])).rejects.toMatchObject({
+      problem: { status: 503 },
+    });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(await kv.ping()).toBe(false);
     await kv.close();

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { newId } from '../../contracts/common/ids.js';
 import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
-import { AuditEventEntity } from '../persistence/auth.entities.js';
 
 /** Security events kept by auth (never a secret: no password, token or hash). */
 export type AuditType =
@@ -47,20 +46,46 @@ export interface AuditInput {
   data?: Record<string, unknown>;
 }
 
+/** Columns of auth.audit_events in the order `auditRow` gives their values. */
+export const AUDIT_COLUMNS =
+  '(id, user_id, type, created_at, ip, user_agent, request_id, session_id, data)';
+
+/** One audit row's values, in AUDIT_COLUMNS order (`data` as JSON text for a jsonb cast). */
+export function auditRow(input: AuditInput, at: Date = new Date()): unknown[] {
+  return [
+    newId('aud'),
+    input.userId ?? null,
+    input.type,
+    at,
+    input.meta?.ip ?? null,
+    input.meta?.userAgent?.slice(0, 512) ?? null,
+    input.meta?.requestId ?? null,
+    input.sessionId ?? null,
+    JSON.stringify(input.data ?? {}),
+  ];
+}
+
+/**
+ * `($n, …)` placeholders for `row`, appended to `params`; a `::jsonb` cast where `jsonb` says
+ * (by column index). For multi-row or multi-table statements built by hand.
+ */
+export function placeholders(params: unknown[], row: unknown[], jsonb: number[] = []): string {
+  const marks = row.map((v, i) => {
+    params.push(v);
+    return `$${params.length}${jsonb.includes(i) ? '::jsonb' : ''}`;
+  });
+  return `(${marks.join(', ')})`;
+}
+
+/** The index of `data` in an audit row (jsonb). */
+export const AUDIT_JSONB = [8];
+
 @Injectable()
 export class AuditLog {
-  /** Records inside the caller's transaction. */
+  /** Records inside the caller's transaction (one plain INSERT). */
   async record(manager: EntityManager, input: AuditInput): Promise<void> {
-    await manager.getRepository(AuditEventEntity).insert({
-      id: newId('aud'),
-      userId: input.userId ?? null,
-      type: input.type,
-      createdAt: new Date(),
-      ip: input.meta?.ip ?? null,
-      userAgent: input.meta?.userAgent?.slice(0, 512) ?? null,
-      requestId: input.meta?.requestId ?? null,
-      sessionId: input.sessionId ?? null,
-      data: (input.data ?? {}) as AuditEventEntity['data'] & object,
-    });
+    const params: unknown[] = [];
+    const values = placeholders(params, auditRow(input), AUDIT_JSONB);
+    await manager.query(`INSERT INTO auth.audit_events ${AUDIT_COLUMNS} VALUES ${values}`, params);
   }
 }

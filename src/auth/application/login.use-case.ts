@@ -10,7 +10,7 @@ import { normalizeEmail } from '../domain/password-policy.js';
 import { CredentialEntity } from '../persistence/auth.entities.js';
 import { AuditLog } from './audit-log.js';
 import { EventPublisher } from './event-publisher.js';
-import { LockoutService } from './lockout.service.js';
+import { LockoutService, tooManyAttempts } from './lockout.service.js';
 import { MfaUseCases } from './mfa/mfa.use-cases.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SignInService } from './sign-in.service.js';
@@ -45,18 +45,21 @@ export class LoginUseCase {
   /**
    * Checks email and password (lockout, one answer for every failure, audit and event) and
    * that the user may sign in; opens nothing. Shared by sign-in and the OAuth sign-in page.
+   * `mfaActive`: a second factor is still to come.
    */
-  async authenticate(cmd: LoginCommand, meta: RpcMeta): Promise<{ userId: string; user: UserDto }> {
+  async authenticate(
+    cmd: LoginCommand,
+    meta: RpcMeta,
+  ): Promise<{ userId: string; user: UserDto; mfaActive: boolean }> {
     const email = normalizeEmail(String(cmd?.email ?? ''));
-    let hadFailures: boolean;
-    try {
-      hadFailures = (await this.lockout.assertNotLocked(email)).failures;
-    } catch (err) {
-      this.outcomes.labels('locked').inc();
-      throw err;
-    }
     const password = String(cmd?.password ?? '');
-    const cred = await this.ds.getRepository(CredentialEntity).findOneBy({ email });
+    // The lockout state and the credential are read at once; a locked account is refused
+    // before its password is checked.
+    const [lock, cred] = await Promise.all([this.lockout.state(email), this.credentialOf(email)]);
+    if (lock.lockedForSec > 0) {
+      this.outcomes.labels('locked').inc();
+      throw tooManyAttempts(lock.lockedForSec);
+    }
     const ok = await this.hasher.verify(cred?.passwordHash, password);
     if (!cred || !ok) {
       const reason: FailureReason = !cred
@@ -76,13 +79,29 @@ export class LoginUseCase {
         .getRepository(CredentialEntity)
         .update({ userId: cred!.userId }, { passwordHash: upgraded, updatedAt: new Date() });
     }
-    if (hadFailures) await this.lockout.reset(email);
-    return { userId: cred!.userId, user: user! };
+    if (lock.failures) await this.lockout.reset(email);
+    return { userId: cred!.userId, user: user!, mfaActive: cred!.mfaActive };
+  }
+
+  /** The credential of an email and whether its second factor is on, in one read. */
+  private async credentialOf(
+    email: string,
+  ): Promise<{ userId: string; passwordHash: string | null; mfaActive: boolean } | null> {
+    const rows = (await this.ds.query(
+      `SELECT c.user_id, c.password_hash, f.status = 'active' AS mfa_active
+         FROM auth.credentials c LEFT JOIN auth.mfa_factors f ON f.user_id = c.user_id
+        WHERE c.email = $1`,
+      [email],
+    )) as { user_id: string; password_hash: string | null; mfa_active: boolean | null }[];
+    const r = rows[0];
+    return r
+      ? { userId: r.user_id, passwordHash: r.password_hash, mfaActive: r.mfa_active === true }
+      : null;
   }
 
   async login(cmd: LoginCommand, meta: RpcMeta): Promise<LoginResultDto> {
-    const { userId, user } = await this.authenticate(cmd, meta);
-    if (await this.mfa.isActive(userId)) {
+    const { userId, user, mfaActive } = await this.authenticate(cmd, meta);
+    if (mfaActive) {
       // Password right, second factor still to come: no session, no tokens yet.
       this.outcomes.labels('mfa_required').inc();
       return this.mfa.challenge(userId);

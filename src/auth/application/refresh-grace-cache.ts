@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { TokenPairDto } from '../../contracts/auth/auth.dto.js';
-import { KeyValueStore } from '../../platform/kv/key-value.store.js';
+import { KeyValueStore, type KeyValueEntry } from '../../platform/kv/key-value.store.js';
 
 /**
  * Keeps the successor pair of a just-rotated refresh token for the grace window, so a second
@@ -18,12 +18,23 @@ export class RefreshGraceCache {
   }
 
   async put(oldToken: string, oldHash: string, pair: TokenPairDto, ttlMs: number): Promise<void> {
-    if (ttlMs <= 0) return;
+    const e = this.entry(oldToken, oldHash, pair, ttlMs);
+    if (e) await this.kv.set(e.key, e.value, e.ttlMs);
+  }
+
+  /** What `put` writes, for a caller that sends it with other writes (null: nothing to keep). */
+  entry(
+    oldToken: string,
+    oldHash: string,
+    pair: TokenPairDto,
+    ttlMs: number,
+  ): KeyValueEntry | null {
+    if (ttlMs <= 0) return null;
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.keyOf(oldToken), iv);
     const body = Buffer.concat([cipher.update(JSON.stringify(pair), 'utf8'), cipher.final()]);
     const blob = Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
-    await this.kv.set(`auth:refresh-grace:${oldHash}`, blob, ttlMs);
+    return { key: `auth:refresh-grace:${oldHash}`, value: blob, ttlMs };
   }
 
   async get(oldToken: string, oldHash: string): Promise<TokenPairDto | null> {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { TokenPairDto } from '../../contracts/auth/auth.dto.js';
 import { oauthError } from '../../contracts/auth/oauth-errors.js';
+import { KeyValueStore } from '../../platform/kv/key-value.store.js';
 import { MetricsService } from '../../platform/metrics/metrics.service.js';
 import { ProblemException } from '../../platform/errors/problem.js';
 import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
@@ -11,7 +12,7 @@ import { RefreshTokenEntity, SessionEntity } from '../persistence/auth.entities.
 import { AuditLog } from './audit-log.js';
 import { AuthSettings } from './auth-settings.js';
 import { RefreshGraceCache } from './refresh-grace-cache.js';
-import { SessionService } from './session.service.js';
+import { rowsOf, SessionService } from './session.service.js';
 import { TokenIssuer } from './token-issuer.js';
 import { UserDirectory } from './user-directory.js';
 
@@ -32,7 +33,20 @@ type Outcome =
   | { kind: 'invalid' }
   | { kind: 'reuse'; sessionId: string }
   | { kind: 'replay'; pair: TokenPairDto }
-  | { kind: 'rotated'; pair: TokenPairDto; session: SessionEntity };
+  | { kind: 'rotated'; pair: TokenPairDto };
+
+/** The session row the rotation statement returns. */
+interface RotatedSession {
+  id: string;
+  user_id: string;
+  role: string | null;
+  aal: string;
+  amr: string[] | string;
+  auth_time: Date | string;
+  expires_at: Date | string;
+  idle_expires_at: Date | string;
+  scope: string | null;
+}
 
 /**
  * Refresh-token rotation with reuse detection. Each refresh returns a new refresh token and
@@ -53,6 +67,7 @@ export class RefreshUseCase {
     private readonly directory: UserDirectory,
     private readonly audit: AuditLog,
     private readonly settings: AuthSettings,
+    private readonly kv: KeyValueStore,
     metrics: MetricsService,
   ) {
     this.outcomes = metrics.counter('auth_refreshes_total', 'Token refreshes by outcome', [
@@ -69,6 +84,115 @@ export class RefreshUseCase {
       throw this.invalid('invalid');
     }
     const hash = hashToken(token);
+    // The common case in one statement: a live token of a live session with its role, asking
+    // for every granted scope. Anything else (a retired token, a narrower scope, an older
+    // session without a role) takes the full path below.
+    if (!binding.scope?.length) {
+      const pair = await this.ds.transaction((m) => this.rotateLive(m, token, hash, binding));
+      if (pair) {
+        this.outcomes.labels('rotated').inc();
+        return pair;
+      }
+    }
+    return this.refreshSlowly(token, hash, meta, binding);
+  }
+
+  /**
+   * Rotates a live token in `m`'s transaction with one statement (session row locked first,
+   * as everywhere else): the presented token is marked rotated, its successor inserted and
+   * the session's idle expiry pushed back. Then, before the commit releases the lock, the
+   * successor pair for the grace window and the session's liveness are written in one
+   * round trip, so a concurrent presentation of the same token (waiting on the lock) finds
+   * the pair. Null, with nothing written, when the token is not a live one of such a session.
+   */
+  private async rotateLive(
+    m: EntityManager,
+    token: string,
+    hash: string,
+    binding: RefreshBinding,
+    role?: string,
+  ): Promise<TokenPairDto | null> {
+    const now = new Date();
+    const next = newOpaqueToken('rt');
+    const rows = rowsOf<RotatedSession>(
+      await m.query(
+        `WITH live AS (
+           SELECT s.id FROM auth.refresh_tokens t JOIN auth.sessions s ON s.id = t.session_id
+            WHERE t.hash = $1 AND t.rotated_at IS NULL AND t.revoked_at IS NULL
+              AND t.expires_at > $3 AND s.revoked_at IS NULL AND s.expires_at > $3
+              AND s.idle_expires_at > $3 AND s.client_id IS NOT DISTINCT FROM $4
+              AND (s.role IS NOT NULL OR $6)
+              FOR UPDATE OF s
+         ), old AS (
+           UPDATE auth.refresh_tokens t SET rotated_at = $3, successor_hash = $2
+             FROM live WHERE t.hash = $1 AND t.session_id = live.id
+              AND t.rotated_at IS NULL AND t.revoked_at IS NULL
+           RETURNING t.session_id
+         ), renewed AS (
+           UPDATE auth.sessions s SET last_used_at = $3, idle_expires_at = LEAST($5, s.expires_at)
+             FROM old WHERE s.id = old.session_id
+           RETURNING s.id, s.user_id, s.role, s.aal, s.amr, s.auth_time, s.expires_at,
+                     s.idle_expires_at, s.scope
+         ), successor AS (
+           INSERT INTO auth.refresh_tokens (hash, session_id, created_at, expires_at)
+           SELECT $2, id, $3, idle_expires_at FROM renewed
+         )
+         SELECT * FROM renewed`,
+        [
+          hash,
+          hashToken(next),
+          now,
+          binding.clientId,
+          new Date(now.getTime() + this.settings.refreshTtl * 1000),
+          role !== undefined,
+        ],
+      ),
+    );
+    const r = rows[0];
+    if (!r) return null;
+    const session = {
+      id: r.id,
+      userId: r.user_id,
+      idleExpiresAt: new Date(r.idle_expires_at),
+    };
+    const scope = binding.scope?.length ? formatScope(binding.scope) : (r.scope ?? '');
+    const access = this.issuer.issue({
+      userId: r.user_id,
+      sessionId: r.id,
+      role: role ?? r.role!,
+      aal: r.aal,
+      amr: typeof r.amr === 'string' ? (JSON.parse(r.amr) as string[]) : r.amr,
+      authTime: new Date(r.auth_time),
+      sessionExpiresAt: new Date(r.expires_at),
+      clientId: binding.clientId,
+      scope,
+    });
+    const pair: TokenPairDto = {
+      access_token: access.token,
+      refresh_token: next,
+      expires_in: access.expiresIn,
+      token_type: 'Bearer',
+      ...(binding.clientId ? { scope } : {}),
+    };
+    // Kept a little longer than the window; the window itself is decided by rotated_at.
+    const writes = [
+      this.grace.entry(token, hash, pair, (this.settings.graceSec + 5) * 1000),
+      this.sessions.liveEntry(session),
+    ].filter((e) => e !== null);
+    await this.kv.setMany(writes);
+    return pair;
+  }
+
+  /**
+   * Every other presentation: a retired token (the same pair again within the grace window,
+   * theft after it), a narrower scope, an older session without a role, or a refusal.
+   */
+  private async refreshSlowly(
+    token: string,
+    hash: string,
+    meta: RpcMeta,
+    binding: RefreshBinding,
+  ): Promise<TokenPairDto> {
     // One read to find the family; the decision is taken again under the lock below.
     const found = (await this.ds.query(
       `SELECT s.id, s.user_id, s.role, s.client_id, s.scope FROM auth.refresh_tokens t
@@ -89,7 +213,6 @@ export class RefreshUseCase {
     if (binding.scope?.length && scopesOutside(binding.scope, granted).length) {
       throw oauthError('invalid_scope', 'The scope exceeds what was granted.');
     }
-    const scope = binding.scope?.length ? formatScope(binding.scope) : (found[0].scope ?? '');
     const row = { sessionId: found[0].id };
     const first = { id: found[0].id, userId: found[0].user_id };
 
@@ -148,54 +271,13 @@ export class RefreshUseCase {
       }
       if (current.expiresAt <= now) return { kind: 'invalid' };
 
-      const next = newOpaqueToken('rt');
-      const nextHash = hashToken(next);
-      const idle = new Date(
-        Math.min(now.getTime() + this.settings.refreshTtl * 1000, session.expiresAt.getTime()),
-      );
-      await m.getRepository(RefreshTokenEntity).insert({
-        hash: nextHash,
-        sessionId: session.id,
-        createdAt: now,
-        expiresAt: idle,
-        rotatedAt: null,
-        successorHash: null,
-        revokedAt: null,
-      });
-      await m
-        .getRepository(RefreshTokenEntity)
-        .update({ hash }, { rotatedAt: now, successorHash: nextHash });
-      await m
-        .getRepository(SessionEntity)
-        .update({ id: session.id }, { lastUsedAt: now, idleExpiresAt: idle });
-      session.lastUsedAt = now;
-      session.idleExpiresAt = idle;
-      const access = this.issuer.issue({
-        userId: session.userId,
-        sessionId: session.id,
-        role: grantedRole,
-        aal: session.aal,
-        amr: session.amr,
-        authTime: session.authTime,
-        sessionExpiresAt: session.expiresAt,
-        clientId: binding.clientId,
-        scope,
-      });
-      const pair: TokenPairDto = {
-        access_token: access.token,
-        refresh_token: next,
-        expires_in: access.expiresIn,
-        token_type: 'Bearer',
-        ...(binding.clientId ? { scope } : {}),
-      };
-      // Kept a little longer than the window; the window itself is decided above.
-      await this.grace.put(token, hash, pair, (this.settings.graceSec + 5) * 1000);
-      return { kind: 'rotated', pair, session };
+      // Live: rotated as in the common case, with the role found above and the scope asked.
+      const pair = await this.rotateLive(m, token, hash, binding, grantedRole);
+      return pair ? { kind: 'rotated', pair } : { kind: 'invalid' };
     });
 
     switch (outcome.kind) {
       case 'rotated':
-        await this.sessions.activate(outcome.session);
         this.outcomes.labels('rotated').inc();
         return outcome.pair;
       case 'replay':

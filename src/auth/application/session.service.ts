@@ -3,11 +3,18 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { MAX_LISTED_SESSIONS } from '../../contracts/auth/auth.dto.js';
 import { SessionKeys } from '../../contracts/auth/session-keys.js';
 import { newId } from '../../contracts/common/ids.js';
-import { KeyValueStore } from '../../platform/kv/key-value.store.js';
+import { KeyValueStore, type KeyValueEntry } from '../../platform/kv/key-value.store.js';
 import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
 import { hashToken, newOpaqueToken } from '../domain/opaque-token.js';
-import { RefreshTokenEntity, SessionEntity } from '../persistence/auth.entities.js';
-import { AuditLog } from './audit-log.js';
+import { SessionEntity } from '../persistence/auth.entities.js';
+import {
+  AUDIT_COLUMNS,
+  AUDIT_JSONB,
+  AuditLog,
+  auditRow,
+  placeholders,
+  type AuditInput,
+} from './audit-log.js';
 import { AuthSettings } from './auth-settings.js';
 
 export interface RefreshTokenState {
@@ -20,6 +27,8 @@ export interface RefreshTokenState {
   /** Neither rotated, revoked nor expired, and its session is live. */
   live: boolean;
 }
+
+type LiveSession = Pick<SessionEntity, 'id' | 'userId' | 'idleExpiresAt'>;
 
 export interface OpenedSession {
   session: SessionEntity;
@@ -47,7 +56,10 @@ export class SessionService {
     private readonly audit: AuditLog,
   ) {}
 
-  /** Creates a session and its first refresh token inside `m`'s transaction. */
+  /**
+   * Creates a session and its first refresh token inside `m`'s transaction, with the audit
+   * entry of the sign-in when given (its `sessionId` is the new session's): one statement.
+   */
   async open(
     m: EntityManager,
     input: {
@@ -64,6 +76,7 @@ export class SessionService {
       /** Idle lifetime in seconds when shorter than REFRESH_TOKEN_TTL (no refresh token given). */
       idleTtlSec?: number;
     },
+    audit?: Omit<AuditInput, 'sessionId'>,
   ): Promise<OpenedSession> {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.settings.sessionMaxAge * 1000);
@@ -90,24 +103,57 @@ export class SessionService {
       clientId: input.clientId ?? null,
       scope: input.clientId ? (input.scope ?? '') : null,
     };
-    await m.getRepository(SessionEntity).insert(session);
     const refreshToken = newOpaqueToken('rt');
-    await m.getRepository(RefreshTokenEntity).insert({
-      hash: hashToken(refreshToken),
-      sessionId: session.id,
-      createdAt: now,
-      expiresAt: idle,
-      rotatedAt: null,
-      successorHash: null,
-      revokedAt: null,
-    });
+    const params: unknown[] = [];
+    const sessionValues = placeholders(
+      params,
+      [
+        session.id,
+        session.userId,
+        now,
+        now,
+        idle,
+        expiresAt,
+        session.ip,
+        session.userAgent,
+        session.aal,
+        session.role,
+        JSON.stringify(session.amr),
+        session.authTime,
+        session.clientId,
+        session.scope,
+      ],
+      [10],
+    );
+    const tokenValues = placeholders(params, [hashToken(refreshToken), session.id, now, idle]);
+    const auditValues =
+      audit &&
+      placeholders(params, auditRow({ ...audit, sessionId: session.id }, now), AUDIT_JSONB);
+    await m.query(
+      `WITH s AS (
+         INSERT INTO auth.sessions (id, user_id, created_at, last_used_at, idle_expires_at,
+                expires_at, ip, user_agent, aal, role, amr, auth_time, client_id, scope)
+         VALUES ${sessionValues}
+       )${auditValues ? `, a AS (INSERT INTO auth.audit_events ${AUDIT_COLUMNS} VALUES ${auditValues})` : ''}
+       INSERT INTO auth.refresh_tokens (hash, session_id, created_at, expires_at)
+       VALUES ${tokenValues}`,
+      params,
+    );
     return { session, refreshToken };
   }
 
   /** Makes the session live for the gateway until it ends (idle or absolute). */
-  async activate(session: Pick<SessionEntity, 'id' | 'userId' | 'idleExpiresAt'>): Promise<void> {
+  async activate(session: LiveSession): Promise<void> {
+    const e = this.liveEntry(session);
+    if (e) await this.kv.set(e.key, e.value, e.ttlMs);
+  }
+
+  /** What `activate` writes (null when the session has already ended). */
+  liveEntry(session: LiveSession): KeyValueEntry | null {
     const ttl = session.idleExpiresAt.getTime() - Date.now();
-    if (ttl > 0) await this.kv.set(SessionKeys.session(session.id), session.userId, ttl);
+    return ttl > 0
+      ? { key: SessionKeys.session(session.id), value: session.userId, ttlMs: ttl }
+      : null;
   }
 
   /**

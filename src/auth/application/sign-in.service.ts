@@ -4,7 +4,6 @@ import type { TokenPairDto } from '../../contracts/auth/auth.dto.js';
 import { AuthEvents } from '../../contracts/auth/auth.patterns.js';
 import type { RpcMeta } from '../../platform/transport/rpc-meta.js';
 import type { SessionEntity } from '../persistence/auth.entities.js';
-import { AuditLog } from './audit-log.js';
 import { EventPublisher } from './event-publisher.js';
 import { SessionService } from './session.service.js';
 import { TokenIssuer } from './token-issuer.js';
@@ -39,31 +38,32 @@ export class SignInService {
     private readonly ds: DataSource,
     private readonly sessions: SessionService,
     private readonly issuer: TokenIssuer,
-    private readonly audit: AuditLog,
     private readonly events: EventPublisher,
   ) {}
 
   async complete(s: CompletedSignIn): Promise<TokenPairDto> {
     const opened = await this.ds.transaction(async (m) => {
-      const o = await this.sessions.open(m, {
-        userId: s.userId,
-        role: s.role,
-        meta: s.meta,
-        aal: s.aal,
-        amr: s.amr,
-        authTime: s.authTime,
-        clientId: s.client?.id,
-        scope: s.client?.scope,
-        idleTtlSec: s.client?.idleTtlSec,
-      });
+      const o = await this.sessions.open(
+        m,
+        {
+          userId: s.userId,
+          role: s.role,
+          meta: s.meta,
+          aal: s.aal,
+          amr: s.amr,
+          authTime: s.authTime,
+          clientId: s.client?.id,
+          scope: s.client?.scope,
+          idleTtlSec: s.client?.idleTtlSec,
+        },
+        {
+          type: 'login.succeeded',
+          userId: s.userId,
+          meta: s.meta,
+          data: { method: s.method, ...(s.client ? { client_id: s.client.id } : {}) },
+        },
+      );
       await s.alsoIn?.(m, o.session);
-      await this.audit.record(m, {
-        type: 'login.succeeded',
-        userId: s.userId,
-        sessionId: o.session.id,
-        meta: s.meta,
-        data: { method: s.method, ...(s.client ? { client_id: s.client.id } : {}) },
-      });
       await this.events.publish(m, AuthEvents.loginSucceeded, s.userId, {
         user_id: s.userId,
         session_id: o.session.id,

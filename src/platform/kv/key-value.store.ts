@@ -7,6 +7,14 @@ export interface RateLimitResult {
   resetMs: number;
 }
 
+/** One write of `setMany`. */
+export interface KeyValueEntry {
+  key: string;
+  value: string;
+  /** Milliseconds; absent or 0 for none. */
+  ttlMs?: number;
+}
+
 /** One limit of a combined rate-limit check. */
 export interface RateLimitCheck {
   key: string;
@@ -25,6 +33,8 @@ export abstract class KeyValueStore {
   abstract get(key: string): Promise<string | null>;
   abstract mget(keys: string[]): Promise<(string | null)[]>;
   abstract set(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** Several `set`s sent together (one round trip on Redis); not atomic. */
+  abstract setMany(entries: readonly KeyValueEntry[]): Promise<void>;
   /** Sets only when absent; true when this call set it. */
   abstract setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean>;
   /** Reads and deletes atomically (one-time tokens). */

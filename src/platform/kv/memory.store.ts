@@ -1,4 +1,9 @@
-import { KeyValueStore, type RateLimitCheck, type RateLimitResult } from './key-value.store.js';
+import {
+  KeyValueStore,
+  type KeyValueEntry,
+  type RateLimitCheck,
+  type RateLimitResult,
+} from './key-value.store.js';
 
 interface Entry {
   value: string | Set<string>;
@@ -71,6 +76,10 @@ export class MemoryStore extends KeyValueStore {
 
   async set(key: string, value: string, ttlMs?: number) {
     this.data.set(key, { value, expiresAt: this.expiry(ttlMs) });
+  }
+
+  async setMany(entries: readonly KeyValueEntry[]) {
+    for (const e of entries) await this.set(e.key, e.value, e.ttlMs);
   }
 
   async setIfAbsent(key: string, value: string, ttlMs?: number) {

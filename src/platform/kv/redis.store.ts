@@ -1,6 +1,11 @@
 import { Redis } from 'ioredis';
 import { ProblemException } from '../errors/problem.js';
-import { KeyValueStore, type RateLimitCheck, type RateLimitResult } from './key-value.store.js';
+import {
+  KeyValueStore,
+  type KeyValueEntry,
+  type RateLimitCheck,
+  type RateLimitResult,
+} from './key-value.store.js';
 
 // Sliding windows (weighted previous + current fixed window, the previous one's share rounded
 // up so a burst across the boundary cannot pass the limit), decided together and counted
@@ -62,6 +67,12 @@ if v == 1 and tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return v
 `;
 
+function unavailable(err: unknown): ProblemException {
+  return new ProblemException(503, 'kv-unavailable', 'The key-value store is unavailable.', {
+    cause_code: (err as { code?: string } | null)?.code ?? 'unknown',
+  });
+}
+
 /** Redis-backed store. Commands fail fast while Redis is down instead of queueing forever. */
 export class RedisStore extends KeyValueStore {
   readonly client: Redis;
@@ -90,9 +101,7 @@ export class RedisStore extends KeyValueStore {
     try {
       return await op();
     } catch (err) {
-      throw new ProblemException(503, 'kv-unavailable', 'The key-value store is unavailable.', {
-        cause_code: (err as { code?: string }).code ?? 'unknown',
-      });
+      throw unavailable(err);
     }
   }
 
@@ -108,6 +117,21 @@ export class RedisStore extends KeyValueStore {
     await this.run(() =>
       ttlMs && ttlMs > 0 ? this.client.set(key, value, 'PX', ttlMs) : this.client.set(key, value),
     );
+  }
+
+  async setMany(entries: readonly KeyValueEntry[]) {
+    if (!entries.length) return;
+    const results = await this.run(() => {
+      const p = this.client.pipeline();
+      for (const e of entries) {
+        if (e.ttlMs && e.ttlMs > 0) p.set(e.key, e.value, 'PX', e.ttlMs);
+        else p.set(e.key, e.value);
+      }
+      return p.exec();
+    });
+    // A pipeline reports each command's error in its result instead of rejecting.
+    const failed = results?.find(([err]) => err);
+    if (failed) throw unavailable(failed[0]);
   }
 
   async setIfAbsent(key: string, value: string, ttlMs?: number) {

@@ -188,8 +188,9 @@ export class AuthorizeUseCase {
     meta: RpcMeta,
   ): Promise<AuthorizeView> {
     let userId: string;
+    let mfaActive: boolean;
     try {
-      ({ userId } = await this.logins.authenticate(
+      ({ userId, mfaActive } = await this.logins.authenticate(
         { email: (p.email ?? '').slice(0, 320), password: (p.password ?? '').slice(0, 1024) },
         meta,
       ));
@@ -211,7 +212,7 @@ export class AuthorizeUseCase {
       throw err;
     }
     r.user_id = userId;
-    if (await this.mfa.isActive(userId)) {
+    if (mfaActive) {
       const challenge = await this.mfa.challenge(userId);
       r.step = 'mfa';
       r.mfa_token = challenge.mfa_token;
