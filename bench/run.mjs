@@ -16,7 +16,8 @@
  *   BENCH_OUT          markdown file to write (default docs/benchmarks.md; "-" = none)
  *   BENCH_JSON         where to write the raw results (default .test-data/bench/last.json)
  *   BENCH_NODE_ARGS    extra node flags for the platform processes (e.g. --cpu-prof)
- *   BENCH_PGLITE_START 1/0: time a first start and a restart on embedded PGlite (default 1)
+ *   BENCH_PGLITE_START 1/0: time the very first start (no template), a fresh data directory
+ *                      and a restart on embedded PGlite (default 1)
  *   BENCH_SMOKE=1      tiny durations and few connections, all mode only: checks that the runner
  *                      works (used by test/integration/bench-smoke.spec.ts), not a measurement
  */
