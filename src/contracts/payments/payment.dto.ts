@@ -1,12 +1,16 @@
 /** Shapes that cross the transport between the gateway and the payments part. */
-export type PaymentStatusDto =
-  | 'requires_action'
-  | 'processing'
-  | 'succeeded'
-  | 'failed'
-  | 'canceled'
-  | 'partially_refunded'
-  | 'refunded';
+/** Every status a payment can be in (the enum of the API's schemas and filters). */
+export const PAYMENT_STATUS_VALUES = [
+  'requires_action',
+  'processing',
+  'succeeded',
+  'failed',
+  'canceled',
+  'partially_refunded',
+  'refunded',
+] as const;
+
+export type PaymentStatusDto = (typeof PAYMENT_STATUS_VALUES)[number];
 
 export type PaymentMethodDto = 'card' | 'paypal' | 'wire';
 

@@ -10,18 +10,11 @@ import {
   ValidateBy,
   type ValidationOptions,
 } from 'class-validator';
+import { PAYMENT_STATUS_VALUES } from '../../../contracts/payments/payment.dto.js';
 import { ID_MAX_LENGTH, TextField } from '../../../platform/http/api-fields.js';
 
 const METHODS = ['card', 'paypal', 'wire'] as const;
-const STATUSES = [
-  'requires_action',
-  'processing',
-  'succeeded',
-  'failed',
-  'canceled',
-  'partially_refunded',
-  'refunded',
-] as const;
+const STATUSES = PAYMENT_STATUS_VALUES;
 
 /** Stripe's metadata rules: at most 50 keys, keys up to 40 characters, string values up to 500. */
 function IsMetadata(options?: ValidationOptions) {

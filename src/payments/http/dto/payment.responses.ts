@@ -1,20 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MAX_LEDGER_LINES } from '../../../contracts/payments/payment.dto.js';
+import {
+  MAX_LEDGER_LINES,
+  PAYMENT_STATUS_VALUES,
+} from '../../../contracts/payments/payment.dto.js';
 import { apiCurrency, apiDateTime, apiId } from '../../../platform/http/api-fields.js';
 
 /** Swagger shapes of the answers (the runtime types live in src/contracts/payments). */
 
 const PAYMENT_ID = apiId('pay', 'pay_0mhx3k2a1b9f3k2a1b9f3k2a1b');
 const AT = apiDateTime('2026-11-25T03:00:00.000Z');
-const STATUSES = [
-  'requires_action',
-  'processing',
-  'succeeded',
-  'failed',
-  'canceled',
-  'partially_refunded',
-  'refunded',
-];
+const STATUSES = PAYMENT_STATUS_VALUES;
 /** ISO 11649 creditor reference: RF, two check digits, up to 21 characters. */
 const RF_REFERENCE = { maxLength: 25, pattern: '^RF[0-9]{2}[0-9A-Z]{1,21}$' };
 /** IBAN without spaces (ISO 20022 IBAN2007Identifier). */
